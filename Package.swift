@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layering follows ../shared/DESIGN.md: dependencies point downward only, and the
+// domain modules (SIPCore, SIPTransaction, Directory, Registrar) import Foundation only.
+let package = Package(
+    name: "CarePhone",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "carephone", targets: ["carephone"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SIPCore"),
+        .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
+        .target(
+            name: "SIPTransport",
+            dependencies: [
+                "SIPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "Directory", dependencies: ["SIPCore"]),
+        .target(name: "Registrar", dependencies: ["SIPCore", "Directory"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Directory", "Registrar"]),
+        .target(
+            name: "HTTPAPI",
+            dependencies: [
+                "Directory", "Registrar",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .target(
+            name: "CarePhoneServer",
+            dependencies: [
+                "SIPCore", "SIPTransaction", "SIPTransport", "Directory", "Registrar", "Storage", "HTTPAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "carephone",
+            dependencies: [
+                "CarePhoneServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"], resources: [.copy("RFC4475")]),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"]),
+        .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
+        .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(
+            name: "CarePhoneServerTests",
+            dependencies: ["CarePhoneServer", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+        ),
+        .testTarget(name: "InteropTests", dependencies: ["SIPCore"]),
+    ]
+)

@@ -1,0 +1,109 @@
+import Directory
+import Foundation
+import HTTPAPI
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import Registrar
+import SIPCore
+import SIPTransport
+import ServiceLifecycle
+import Storage
+
+/// The running server: storage, registrar, SIP transport and the HTTP API, as services in one
+/// `ServiceGroup` that stops gracefully on SIGTERM or SIGINT.
+public final class CarePhoneApplication: Sendable {
+    public let configuration: ServerConfiguration
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until a shutdown signal. `onReady` gets the SIP and HTTP ports actually bound.
+    public func run(onReady: @escaping @Sendable (_ sipAddresses: [String], _ httpPort: Int) -> Void = { _, _ in }) async throws {
+        let folder = DataFolder(path: configuration.dataDirectory)
+        // Two connections to one WAL database: the registrar's reads never wait for the writer's fsync.
+        let writerDatabase = try folder.openDatabase(synchronous: configuration.sqliteSynchronous)
+        let readerDatabase = try folder.openDatabase(synchronous: configuration.sqliteSynchronous)
+        let directory = SQLiteDirectoryStore(database: readerDatabase)
+        let bindingStore = SQLiteBindingStore(database: writerDatabase)
+        let now = Int64(Date().timeIntervalSince1970)
+        let stored = try bindingStore.loadAll()
+        try bindingStore.apply([.removeExpired(atOrBefore: now)])
+        let live = stored.filter { $0.expiresAt > now }
+        logger.info("loaded registrations", metadata: ["bindings": "\(live.count)", "expired": "\(stored.count - live.count)"])
+
+        var names = Set(configuration.serverNames.map { $0.lowercased() })
+        names.insert(ProcessInfo.processInfo.hostName.lowercased())
+        for address in configuration.bindAddresses where address != "0.0.0.0" && address != "::" { names.insert(address.lowercased()) }
+        let registrar = Registrar(
+            directory: directory, bindings: live,
+            nonces: NonceIssuer(secret: try folder.nonceSecret(), lifetime: configuration.nonceLifetime),
+            policy: configuration.registrar, throttle: configuration.throttle,
+            resolver: OrganisationResolver(serverNames: names))
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let core = SIPServerCore(eventLoop: group.next(), registrar: registrar, bindingStore: bindingStore, logger: logger)
+        let transport = SIPTransportService(group: group, delegate: core)
+        core.transport = transport
+
+        var bound: [String] = []
+        var sipPort = configuration.sipPort
+        for host in configuration.bindAddresses {
+            let addresses: [SocketAddress]
+            do {
+                addresses = try await transport.bind(host: host, port: sipPort)
+            } catch {
+                throw ConfigurationError("cannot listen for SIP on \(host) port \(sipPort): \(error) (is another server using it? use --sip-port)")
+            }
+            if sipPort == 0, let first = addresses.first?.port { sipPort = first }
+            for (i, a) in addresses.enumerated() {
+                let ip = a.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
+                bound.append("\(i == 0 ? "udp" : "tcp") \(ip):\(a.port ?? 0)")
+            }
+        }
+        core.start()
+        let sipService = SIPService(core: core, transport: transport, group: group, logger: logger)
+        let backend = ServerBackend(core: core)
+        let httpHost = configuration.bindAddresses.first ?? "0.0.0.0"
+        let boundSIP = bound
+        let http = buildHTTPApplication(backend: backend, host: httpHost, port: configuration.httpPort) { [logger] port in
+            logger.notice("ready", metadata: ["sip": "\(boundSIP.joined(separator: " "))", "http": "\(httpHost):\(port)"])
+            onReady(boundSIP, port)
+        }
+        let services = ServiceGroup(configuration: .init(
+            services: [.init(service: sipService), .init(service: http)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await services.run()
+    }
+}
+
+/// Keeps the SIP side alive in the service group and closes it on shutdown.
+struct SIPService: Service {
+    let core: SIPServerCore
+    let transport: SIPTransportService
+    let group: MultiThreadedEventLoopGroup
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.notice("stopping SIP")
+        await transport.close()
+        try? await core.eventLoop.submit { core.stop() }.get()
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// Answers the HTTP API from the SIP event loop, where the registrar's state lives.
+struct ServerBackend: APIBackend {
+    let core: SIPServerCore
+
+    func currentBindings() async throws -> [Binding] {
+        let now = Int64(Date().timeIntervalSince1970)
+        return try await core.eventLoop.submit { core.registrar.location.all.filter { $0.expiresAt > now } }.get()
+    }
+}

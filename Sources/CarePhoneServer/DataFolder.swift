@@ -1,0 +1,35 @@
+import Directory
+import Foundation
+import Registrar
+import Storage
+
+/// The data folder: the SQLite database and the nonce secret.
+public struct DataFolder: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var databasePath: String { (path as NSString).appendingPathComponent("carephone.sqlite") }
+
+    /// Opens (creating and migrating) the database.
+    public func openDatabase(synchronous: String = "FULL") throws -> SQLiteDatabase {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var options = SQLiteDatabase.Options()
+        options.synchronous = synchronous == "NORMAL" ? .normal : .full
+        return try SQLiteDatabase.open(path: databasePath, options: options)
+    }
+
+    /// The secret that signs digest nonces, kept in the data folder so nonces stay valid
+    /// across restarts. Created with mode 0600 on first use.
+    public func nonceSecret() throws -> [UInt8] {
+        let file = (path as NSString).appendingPathComponent("nonce.key")
+        if let data = FileManager.default.contents(atPath: file), data.count >= 32 { return [UInt8](data) }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: file, contents: Data(secret), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError("cannot write \(file)")
+        }
+        return secret
+    }
+}

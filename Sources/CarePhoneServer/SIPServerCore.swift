@@ -1,0 +1,229 @@
+import Directory
+import Foundation
+import Logging
+import NIOCore
+import Registrar
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// The SIP application: receives what the transport parsed, runs it through the transaction
+/// layer and dispatches requests to the registrar and the other request handlers.
+///
+/// Everything here runs on the transport's event loop; nothing is shared with other threads
+/// except through `eventLoop.execute`.
+final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
+    let eventLoop: EventLoop
+    let logger: Logger
+    let registrar: Registrar
+    let writer: BindingWriter
+    let bindingStore: BindingStore
+    var transport: SIPTransportService!
+    private var transactions: TransactionLayer<SIPPeer>
+    private let inspection = RequestInspection(allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel])
+    private var ticker: RepeatedTask?
+    private var sweeper: RepeatedTask?
+
+    init(eventLoop: EventLoop, registrar: Registrar, bindingStore: BindingStore, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.registrar = registrar
+        self.bindingStore = bindingStore
+        self.writer = BindingWriter(store: bindingStore)
+        self.logger = logger
+        self.transactions = TransactionLayer<SIPPeer>()
+        registrar.log = { [logger] event in Self.log(event, logger) }
+    }
+
+    func start() {
+        writer.start()
+        ticker = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(50), delay: .milliseconds(50)) { [self] _ in
+            perform(transactions.advance(to: Self.nowMilliseconds()))
+        }
+        sweeper = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [self] _ in
+            sweepExpiredBindings()
+        }
+    }
+
+    func stop() {
+        ticker?.cancel()
+        sweeper?.cancel()
+        writer.stop()
+    }
+
+    static func nowMilliseconds() -> Int64 { Int64(DispatchTime.now().uptimeNanoseconds / 1_000_000) }
+    static func nowSeconds() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    // MARK: SIPTransportDelegate
+
+    func received(_ inbound: InboundMessage) {
+        switch inbound.message {
+        case .request(var request):
+            let routing: RoutingHeaders
+            do { routing = try RoutingHeaders(inbound.message) } catch {
+                answerMalformed(request, error: error, from: inbound.peer)
+                return
+            }
+            if registrar.isBlocked(inbound.peer.host, now: Self.nowSeconds()) { return }
+            // RFC 3261 §18.2.1 / RFC 3581: record where the request really came from.
+            ResponseDestination.stampTopVia(&request, topVia: routing.topVia, source: inbound.peer)
+            var stamped = routing
+            if let via = try? Via(parsing: request.headers.listElements(HeaderName.via).first ?? "") { stamped.vias[0] = via }
+            let replyTo = ResponseDestination.peer(for: routing.topVia, requestCameFrom: inbound.peer)
+            let actions = transactions.receiveRequest(request, routing: stamped, from: replyTo, reliable: inbound.peer.transport.isReliable, now: Self.nowMilliseconds())
+            perform(actions, local: inbound.local, source: inbound.peer)
+        case .response(let response):
+            // Responses must have valid routing headers; broken ones are dropped (RFC 4475 §3.1.2.19).
+            guard let routing = try? RoutingHeaders(inbound.message) else { return }
+            perform(transactions.receiveResponse(response, routing: routing, now: Self.nowMilliseconds()))
+        }
+    }
+
+    func failedToParse(_ error: SIPParseError, bytes: [UInt8], from peer: SIPPeer, local: SocketAddress) {
+        logger.debug("unparsable message", metadata: ["source": "\(peer)", "reason": "\(error.reasonPhrase)", "bytes": "\(bytes.count)", "head": "\(String(decoding: bytes.prefix(40), as: UTF8.self).debugDescription)"])
+        guard let (response, via) = MalformedRequestResponder.response(to: bytes, error: error) else { return }
+        let destination = via.map { ResponseDestination.peer(for: $0, requestCameFrom: peer) } ?? peer
+        transport.send(.response(response), to: destination)
+    }
+
+    private func answerMalformed(_ request: SIPRequest, error: SIPParseError, from peer: SIPPeer) {
+        logger.debug("invalid request", metadata: ["source": "\(peer)", "reason": "\(error.reasonPhrase)"])
+        guard request.method != .ack else { return }
+        guard let viaText = request.headers.listElements(HeaderName.via).first else { return }
+        let via = try? Via(parsing: viaText)
+        let response = SIPResponse(replyingTo: request, statusCode: error.statusCode, reasonPhrase: error.reasonPhrase, toTag: Registrar.newTag())
+        transport.send(.response(response), to: via.map { ResponseDestination.peer(for: $0, requestCameFrom: peer) } ?? peer)
+    }
+
+    // MARK: transaction actions
+
+    private func perform(_ actions: [TransactionAction<SIPPeer>], local: SocketAddress? = nil, source: SIPPeer? = nil) {
+        for action in actions {
+            switch action {
+            case .send(let message, let peer):
+                transport.send(message, to: peer)
+            case .deliverRequest(let id, let request, let routing, let peer):
+                handle(request, routing: routing, transaction: id, replyTo: peer, source: source ?? peer, local: local)
+            case .deliverStrayACK, .strayResponse, .deliverResponse, .timeout, .serverTimeout, .terminated:
+                break
+            }
+        }
+    }
+
+    private func respond(_ response: SIPResponse, to id: ServerTransactionID) {
+        perform(transactions.respond(response, to: id, now: Self.nowMilliseconds()))
+    }
+
+    // MARK: requests
+
+    private func handle(_ request: SIPRequest, routing: RoutingHeaders, transaction id: ServerTransactionID, replyTo: SIPPeer, source: SIPPeer, local: SocketAddress?) {
+        if let failure = inspection.inspect(request) {
+            respond(failure, to: id)
+            return
+        }
+        let forUs = isAddressedToServer(request, local: local)
+        // RFC 3261 §16.3 step 3 / RFC 4475 §3.3.11: a request that would be forwarded with Max-Forwards 0.
+        if routing.maxForwards == 0, !forUs, request.method != .register {
+            respond(SIPResponse(replyingTo: request, statusCode: 483, toTag: Registrar.newTag()), to: id)
+            return
+        }
+        switch request.method {
+        case .register:
+            let src = Registrar.Source(
+                transport: source.transport.rawValue, host: source.host, port: source.port,
+                localHost: local?.ipAddress ?? "", localPort: local?.port ?? 0)
+            switch registrar.register(request, routing: routing, source: src, now: Self.nowSeconds()) {
+            case .drop:
+                break
+            case .respond(let response, let delay):
+                if delay > 0 {
+                    eventLoop.scheduleTask(in: .milliseconds(delay)) { [self] in respond(response, to: id) }
+                } else {
+                    respond(response, to: id)
+                }
+            case .store(let changes, let response):
+                store(changes, thenRespond: response, to: id)
+            }
+        case .options:
+            // RFC 3261 §11.2: capabilities. Phones use OPTIONS as a keep-alive.
+            var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: Registrar.newTag())
+            response.headers.add(HeaderName.allow, inspection.allowHeader)
+            response.headers.add(HeaderName.accept, "application/sdp")
+            response.headers.add(HeaderName.supported, "path, outbound")
+            respond(response, to: id)
+        case .invite:
+            respond(SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag()).withProxyChallenge(registrar, request: request, now: Self.nowSeconds()), to: id)
+        case .cancel:
+            // RFC 3261 §9.2: no matching INVITE transaction → 481.
+            respond(SIPResponse(replyingTo: request, statusCode: 481, toTag: Registrar.newTag()), to: id)
+        case .bye:
+            respond(SIPResponse(replyingTo: request, statusCode: 481, toTag: Registrar.newTag()), to: id)
+        default:
+            var response = SIPResponse(replyingTo: request, statusCode: 405, toTag: Registrar.newTag())
+            response.headers.add(HeaderName.allow, inspection.allowHeader)
+            respond(response, to: id)
+        }
+    }
+
+    /// Writes binding changes durably, then sends the 200 OK (or a 500 if the write failed).
+    private func store(_ changes: [BindingChange], thenRespond response: SIPResponse, to id: ServerTransactionID) {
+        registrar.commit(changes)
+        writer.submit(changes) { [self] result in
+            eventLoop.execute { [self] in
+                switch result {
+                case .success:
+                    respond(response, to: id)
+                case .failure(let error):
+                    logger.error("could not store registration", metadata: ["error": "\(error)"])
+                    if let all = try? bindingStore.loadAll() { registrar.reload(all) }
+                    var failure = response
+                    failure.statusCode = 500
+                    failure.reasonPhrase = "Registration Could Not Be Stored"
+                    failure.headers.remove(HeaderName.contact)
+                    failure.headers.add(HeaderName.retryAfter, "5")
+                    respond(failure, to: id)
+                }
+            }
+        }
+    }
+
+    private func sweepExpiredBindings() {
+        guard let change = registrar.expiredChange(now: Self.nowSeconds()) else { return }
+        registrar.commit([change])
+        writer.submit([change]) { [logger] result in
+            if case .failure(let error) = result { logger.error("could not remove expired bindings", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    /// A Request-URI with no user part, or whose host is this server, is addressed to the server itself.
+    private func isAddressedToServer(_ request: SIPRequest, local: SocketAddress?) -> Bool {
+        guard let uri = request.uri?.sipURI else { return false }
+        if uri.user == nil { return true }
+        return false
+    }
+
+    static func log(_ event: Registrar.Event, _ logger: Logger) {
+        switch event {
+        case .registered(let aor, let contact, let expires, let source):
+            logger.info("registered", metadata: ["aor": "\(aor)", "contact": "\(contact)", "expires": "\(expires)", "source": "\(source)"])
+        case .unregistered(let aor, let contact):
+            logger.info("unregistered", metadata: ["aor": "\(aor)", "contact": "\(contact)"])
+        case .throttle(.sourceBlocked(let source, let failures, let seconds)):
+            logger.warning("blocked source after repeated authentication failures", metadata: ["source": "\(source)", "failures": "\(failures)", "seconds": "\(seconds)"])
+        case .throttle(.userUnderAttack(let user, let failures, let sources)):
+            logger.warning("repeated authentication failures for one user", metadata: ["user": "\(user)", "failures": "\(failures)", "sources": "\(sources)"])
+        }
+    }
+}
+
+extension SIPResponse {
+    /// Adds Proxy-Authenticate challenges (RFC 3261 §22.3) for the request's organisation.
+    func withProxyChallenge(_ registrar: Registrar, request: SIPRequest, now: Int64) -> SIPResponse {
+        var response = self
+        let host = request.uri?.sipURI?.host ?? ""
+        guard let (organisation, _) = registrar.resolver.organisation(for: host, in: registrar.organisations(now: now)) else { return response }
+        for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: false, now: now) {
+            response.headers.add(HeaderName.proxyAuthenticate, value)
+        }
+        return response
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Registrar
+
+/// Everything `carephone serve` can be told, from flags and the config file (README §Configuration).
+public struct ServerConfiguration: Sendable, Equatable {
+    public var dataDirectory: String = "./data"
+    public var bindAddresses: [String] = ["0.0.0.0"]
+    public var sipPort: Int = 5060
+    public var httpPort: Int = 8080
+    /// Extra host names that mean "this server" in Request-URIs (its IP and host name always do).
+    public var serverNames: [String] = []
+    public var registrar = RegistrarPolicy()
+    public var throttle = AuthThrottle.Settings()
+    /// How long a digest nonce stays fresh, in seconds (RFC 7616 §3.3 stale=true after).
+    public var nonceLifetime: Int64 = 300
+    public var logLevel: String = "info"
+    /// SQLite synchronous mode: FULL (default) or NORMAL.
+    public var sqliteSynchronous: String = "FULL"
+
+    public init() {}
+
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("carephone.sqlite") }
+}
+
+/// A configuration problem, naming the key or flag and what is wrong with it.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension ServerConfiguration {
+    /// Reads a JSON config file. Unknown keys and wrong types are errors naming the key.
+    public mutating func load(file path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(path): cannot read the config file")
+        }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw ConfigurationError("\(path): not valid JSON (\((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "parse error"))")
+        }
+        guard let root = object as? [String: Any] else { throw ConfigurationError("\(path): the top level must be a JSON object") }
+        var reader = KeyReader(file: path, prefix: "", object: root)
+        dataDirectory = try reader.string("data") ?? dataDirectory
+        if let binds = try reader.strings("bind") { bindAddresses = binds }
+        sipPort = try reader.int("sip_port", range: 1...65535) ?? sipPort
+        httpPort = try reader.int("http_port", range: 1...65535) ?? httpPort
+        serverNames = try reader.strings("server_names") ?? serverNames
+        logLevel = try reader.string("log_level", oneOf: ["trace", "debug", "info", "notice", "warning", "error"]) ?? logLevel
+        nonceLifetime = Int64(try reader.int("nonce_lifetime", range: 10...86_400) ?? Int(nonceLifetime))
+        sqliteSynchronous = try reader.string("sqlite_synchronous", oneOf: ["FULL", "NORMAL"]) ?? sqliteSynchronous
+        if var r = try reader.object("registrar") {
+            registrar.minExpires = UInt32(try r.int("min_expires", range: 1...86_400) ?? Int(registrar.minExpires))
+            registrar.defaultExpires = UInt32(try r.int("default_expires", range: 1...604_800) ?? Int(registrar.defaultExpires))
+            registrar.maxExpires = UInt32(try r.int("max_expires", range: 1...604_800) ?? Int(registrar.maxExpires))
+            registrar.maxContactsPerAOR = try r.int("max_contacts", range: 1...100) ?? registrar.maxContactsPerAOR
+            try r.finish()
+            if registrar.minExpires > registrar.maxExpires {
+                throw ConfigurationError("\(path): registrar.min_expires (\(registrar.minExpires)) is above registrar.max_expires (\(registrar.maxExpires))")
+            }
+        }
+        if var t = try reader.object("auth_throttle") {
+            throttle.window = Int64(try t.int("window_seconds", range: 1...86_400) ?? Int(throttle.window))
+            throttle.slowAfter = try t.int("slow_after_failures", range: 1...100_000) ?? throttle.slowAfter
+            throttle.blockAfter = try t.int("block_after_failures", range: 1...100_000) ?? throttle.blockAfter
+            throttle.blockSeconds = Int64(try t.int("block_seconds", range: 1...604_800) ?? Int(throttle.blockSeconds))
+            throttle.userAlarmAfter = try t.int("user_alarm_after_failures", range: 1...100_000) ?? throttle.userAlarmAfter
+            throttle.delayMilliseconds = Int64(try t.int("delay_milliseconds", range: 0...10_000) ?? Int(throttle.delayMilliseconds))
+            try t.finish()
+        }
+        try reader.finish()
+    }
+}
+
+/// Reads typed values from a JSON object and remembers which keys were used, so leftovers
+/// (typos) can be reported.
+struct KeyReader {
+    let file: String
+    let prefix: String
+    let object: [String: Any]
+    var used: Set<String> = []
+
+    init(file: String, prefix: String, object: [String: Any]) {
+        self.file = file
+        self.prefix = prefix
+        self.object = object
+    }
+
+    func name(_ key: String) -> String { prefix + key }
+
+    mutating func value(_ key: String) -> Any? {
+        used.insert(key)
+        return object[key]
+    }
+
+    mutating func string(_ key: String, oneOf allowed: [String]? = nil) throws -> String? {
+        guard let v = value(key) else { return nil }
+        guard let s = v as? String else { throw ConfigurationError("\(file): \(name(key)) must be a string") }
+        if let allowed, !allowed.contains(s) {
+            throw ConfigurationError("\(file): \(name(key)) is \"\(s)\"; use one of \(allowed.joined(separator: ", "))")
+        }
+        return s
+    }
+
+    mutating func strings(_ key: String) throws -> [String]? {
+        guard let v = value(key) else { return nil }
+        if let s = v as? String { return [s] }
+        guard let list = v as? [String] else { throw ConfigurationError("\(file): \(name(key)) must be a string or a list of strings") }
+        return list
+    }
+
+    mutating func int(_ key: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let v = value(key) else { return nil }
+        guard let n = v as? NSNumber, n.doubleValue.rounded() == n.doubleValue, !(v is Bool) else {
+            throw ConfigurationError("\(file): \(name(key)) must be a whole number")
+        }
+        guard range.contains(n.intValue) else {
+            throw ConfigurationError("\(file): \(name(key)) is \(n.intValue); it must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return n.intValue
+    }
+
+    mutating func object(_ key: String) throws -> KeyReader? {
+        guard let v = value(key) else { return nil }
+        guard let o = v as? [String: Any] else { throw ConfigurationError("\(file): \(name(key)) must be an object") }
+        return KeyReader(file: file, prefix: name(key) + ".", object: o)
+    }
+
+    func finish() throws {
+        let unknown = Set(object.keys).subtracting(used).sorted()
+        if let first = unknown.first {
+            throw ConfigurationError("\(file): unknown key \(name(first))")
+        }
+    }
+}

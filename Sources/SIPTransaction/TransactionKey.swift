@@ -1,0 +1,61 @@
+import SIPCore
+
+/// How a request finds its server transaction (RFC 3261 §17.2.3).
+enum ServerKey: Hashable, Sendable {
+    /// Top Via with the z9hG4bK cookie: branch, sent-by, and the method (INVITE for an ACK).
+    case branch(BranchKey)
+    /// RFC 2543 peers: the fields that identified a transaction before branches were unique.
+    case legacy(LegacyKey)
+
+    struct BranchKey: Hashable, Sendable {
+        var branch: String
+        var host: String
+        var port: Int?
+        var method: SIPMethod
+    }
+
+    /// §17.2.3: Request-URI, To tag, From tag, Call-ID, CSeq and top Via. For an ACK the To tag
+    /// is checked separately against the response's (see `TransactionLayer.inviteTransaction(forACK:)`).
+    struct LegacyKey: Hashable, Sendable {
+        var requestURI: String
+        var toTag: String?
+        var fromTag: String?
+        var callID: String
+        var sequence: UInt32
+        var method: SIPMethod
+        var topVia: Via
+    }
+
+    /// The key of the transaction `request` belongs to, if that transaction was created by a
+    /// request with `method` and the To tag `toTag`.
+    init(_ request: SIPRequest, routing: RoutingHeaders, method: SIPMethod, toTag: String?) {
+        let via = routing.topVia
+        if let branch = via.branch, branch.utf8.count > 7, branch.hasPrefix("z9hG4bK") {
+            self = .branch(BranchKey(branch: branch, host: Self.lowercased(via.host), port: via.port, method: method))
+        } else {
+            self = .legacy(
+                LegacyKey(
+                    requestURI: request.uriString, toTag: toTag, fromTag: routing.from.tag, callID: routing.callID,
+                    sequence: routing.cseq.sequence, method: method, topVia: via))
+        }
+    }
+
+    var isLegacy: Bool {
+        switch self {
+        case .branch: false
+        case .legacy: true
+        }
+    }
+
+    /// Host names compare case-insensitively; most sent-by values are addresses already in lower case.
+    private static func lowercased(_ host: String) -> String {
+        host.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) ? host.lowercased() : host
+    }
+}
+
+/// How a response finds its client transaction (RFC 3261 §17.1.3): the branch of the top Via
+/// and the CSeq method (a CANCEL shares its INVITE's branch but is its own transaction).
+struct ClientKey: Hashable, Sendable {
+    var branch: String
+    var method: SIPMethod
+}

@@ -1,0 +1,63 @@
+/// Where a transaction lives in a `TransactionSlab`: the slot, and the slot's generation when
+/// the transaction was stored there, so that IDs of ended transactions never match a new one.
+struct SlotID: Hashable, Sendable {
+    var index: UInt32
+    var generation: UInt32
+}
+
+/// Dense storage with slot reuse: O(1) insert, lookup and removal with no hashing and no
+/// per-transaction allocation beyond the stored values.
+struct TransactionSlab<Element> {
+    private var elements: [Element?] = []
+    private var generations: [UInt32] = []
+    private var freeSlots: [UInt32] = []
+    private(set) var count = 0
+
+    mutating func insert(_ element: Element) -> SlotID {
+        count += 1
+        if let index = freeSlots.popLast() {
+            elements[Int(index)] = element
+            return SlotID(index: index, generation: generations[Int(index)])
+        }
+        elements.append(element)
+        generations.append(0)
+        return SlotID(index: UInt32(elements.count - 1), generation: 0)
+    }
+
+    func contains(_ id: SlotID) -> Bool {
+        let i = Int(id.index)
+        return i < elements.count && generations[i] == id.generation && elements[i] != nil
+    }
+
+    subscript(_ id: SlotID) -> Element? {
+        contains(id) ? elements[Int(id.index)] : nil
+    }
+
+    /// Mutates the element in place; nil when `id` is not live.
+    mutating func modify<Result>(_ id: SlotID, _ body: (inout Element) -> Result) -> Result? {
+        guard contains(id) else { return nil }
+        return body(&elements[Int(id.index)]!)
+    }
+
+    @discardableResult
+    mutating func remove(_ id: SlotID) -> Element? {
+        guard contains(id) else { return nil }
+        let i = Int(id.index)
+        let element = elements[i]
+        elements[i] = nil
+        generations[i] &+= 1
+        freeSlots.append(id.index)
+        count -= 1
+        return element
+    }
+}
+
+extension TransactionSlab: Sendable where Element: Sendable {}
+
+extension TransactionSlab {
+    /// Reads the element without copying it out; nil when `id` is not live.
+    func read<Result>(_ id: SlotID, _ body: (Element) -> Result) -> Result? {
+        guard contains(id) else { return nil }
+        return body(elements[Int(id.index)]!)
+    }
+}

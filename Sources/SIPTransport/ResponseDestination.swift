@@ -1,0 +1,37 @@
+import NIOCore
+import SIPCore
+
+/// Where a response goes (RFC 3261 §18.2.2 with RFC 3581 §4): over the connection the request
+/// came on for streams; for UDP to the `received` address and the `rport` port when the client
+/// asked for it, else the sent-by port, else 5060.
+public enum ResponseDestination {
+    public static func peer(for topVia: Via, requestCameFrom source: SIPPeer) -> SIPPeer {
+        if source.transport.isReliable { return source }
+        if let maddr = topVia.parameters["maddr"], let address = try? SocketAddress(ipAddress: maddr, port: topVia.port ?? 5060) {
+            return SIPPeer(transport: .udp, address: address)
+        }
+        // The request's source address is the `received` address; with rport we also use its port.
+        if topVia.rport != nil { return source }
+        var address = source.address
+        let port = topVia.port ?? 5060
+        if let ip = source.address.ipAddress, let a = try? SocketAddress(ipAddress: ip, port: port) { address = a }
+        return SIPPeer(transport: .udp, address: address)
+    }
+
+    /// Adds `received` and fills `rport` on the top Via of a request as a server must
+    /// (RFC 3261 §18.2.1, RFC 3581 §4).
+    public static func stampTopVia(_ request: inout SIPRequest, topVia: Via, source: SIPPeer) {
+        var via = topVia
+        var changed = false
+        if via.host != source.host {
+            via.parameters.set("received", source.host)
+            changed = true
+        }
+        if via.rport != nil {
+            via.parameters.set("rport", String(source.port))
+            if via.received == nil { via.parameters.set("received", source.host) }
+            changed = true
+        }
+        if changed { request.headers.replaceTopVia(with: via.description) }
+    }
+}

@@ -1,0 +1,134 @@
+import NIOCore
+import NIOPosix
+import SIPCore
+
+/// UDP and TCP listeners on IPv4 and IPv6, and the sending side: responses and requests go out
+/// over the matching UDP socket, or over an open connection to the peer, opening one if needed.
+///
+/// All state is confined to one event loop: handlers, the connection table and the delegate
+/// run there, so the SIP layers above need no locks.
+public final class SIPTransportService: @unchecked Sendable {
+    public let eventLoop: EventLoop
+    let group: EventLoopGroup
+    let parser: SIPParser
+    public private(set) var delegate: SIPTransportDelegate
+    private var udpChannels: [Channel] = []
+    private var tcpListeners: [Channel] = []
+    private var connections: [SIPPeer: Channel] = [:]
+
+    static let vectorReadCount = 16
+
+    public init(group: EventLoopGroup, limits: ParserLimits = .default, delegate: SIPTransportDelegate) {
+        self.group = group
+        self.eventLoop = group.next()
+        self.parser = SIPParser(limits: limits)
+        self.delegate = delegate
+    }
+
+    /// Binds UDP and TCP on `host:port` (port 0 picks a free one, shared by both when possible).
+    /// Returns the UDP and TCP local addresses.
+    public func bind(host: String, port: Int, udp: Bool = true, tcp: Bool = true) async throws -> [SocketAddress] {
+        var bound: [SocketAddress] = []
+        var port = port
+        if udp {
+            let handler = DatagramHandler(parser: parser, delegate: delegate)
+            let channel = try await DatagramBootstrap(group: eventLoop)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                // recvmmsg: the receive buffer is split between the messages of one vector read,
+                // so it must hold `count` datagrams of the largest size we accept.
+                .channelOption(.datagramVectorReadMessageCount, value: Self.vectorReadCount)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.vectorReadCount * parser.limits.maxMessageSize))
+                .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+                }
+                .bind(host: host, port: port).get()
+            udpChannels.append(channel)
+            if let a = channel.localAddress {
+                bound.append(a)
+                if port == 0 { port = a.port ?? 0 }
+            }
+        }
+        if tcp {
+            let listener = try await ServerBootstrap(group: eventLoop)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(StreamHandler(parser: parser, transport: self, kind: .tcp))
+                    }
+                }
+                .bind(host: host, port: port).get()
+            tcpListeners.append(listener)
+            if let a = listener.localAddress { bound.append(a) }
+        }
+        return bound
+    }
+
+    /// Sends a message to a peer. Safe to call from any thread.
+    public func send(_ message: SIPMessage, to peer: SIPPeer) {
+        if eventLoop.inEventLoop {
+            sendOnLoop(message.serialized(), to: peer)
+        } else {
+            let bytes = message.serialized()
+            eventLoop.execute { self.sendOnLoop(bytes, to: peer) }
+        }
+    }
+
+    /// Sends already serialized bytes (a retransmission, a keep-alive).
+    public func send(bytes: [UInt8], to peer: SIPPeer) {
+        if eventLoop.inEventLoop { sendOnLoop(bytes, to: peer) } else { eventLoop.execute { self.sendOnLoop(bytes, to: peer) } }
+    }
+
+    private func sendOnLoop(_ bytes: [UInt8], to peer: SIPPeer) {
+        switch peer.transport {
+        case .udp:
+            guard let channel = udpChannel(for: peer.address) else { return }
+            let buffer = channel.allocator.buffer(bytes: bytes)
+            channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer), promise: nil)
+        case .tcp, .tls:
+            if let channel = connections[peer] {
+                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+                return
+            }
+            guard peer.transport == .tcp else { return }
+            // RFC 3261 §18.2.2: if the connection is gone, open a new one to the same address.
+            ClientBootstrap(group: eventLoop)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connectTimeout(.seconds(5))
+                .channelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(StreamHandler(parser: parser, transport: self, kind: .tcp))
+                    }
+                }
+                .connect(to: peer.address)
+                .whenSuccess { channel in
+                    channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+                }
+        }
+    }
+
+    private func udpChannel(for address: SocketAddress) -> Channel? {
+        let wantsV6: Bool = if case .v6 = address { true } else { false }
+        return udpChannels.first { channel in
+            guard let local = channel.localAddress else { return false }
+            if case .v6 = local { return wantsV6 }
+            return !wantsV6
+        } ?? udpChannels.first
+    }
+
+    func connectionOpened(_ peer: SIPPeer, channel: Channel) { connections[peer] = channel }
+    func connectionClosed(_ peer: SIPPeer, channel: Channel) {
+        if connections[peer] === channel { connections[peer] = nil }
+    }
+
+    /// Whether a stream connection to this peer is open (for tests and diagnostics).
+    public func hasConnection(to peer: SIPPeer) -> EventLoopFuture<Bool> {
+        eventLoop.submit { self.connections[peer] != nil }
+    }
+
+    public func close() async {
+        let all = (try? await eventLoop.submit { self.udpChannels + self.tcpListeners + Array(self.connections.values) }.get()) ?? []
+        for channel in all { try? await channel.close() }
+    }
+}

@@ -1,0 +1,168 @@
+import CSQLite
+
+/// One step of the schema, from version `version - 1` to `version`.
+public struct Migration: Sendable {
+    /// 1 for the first; each migration's version is one more than the previous one's.
+    public let version: Int32
+    /// What the step does, for logs and errors.
+    public let name: String
+    /// Runs inside the migration's transaction.
+    public let apply: @Sendable (SQLiteConnection) throws -> Void
+
+    /// A migration that runs an SQL script (several `;`-separated statements).
+    public init(version: Int32, name: String, sql: String) {
+        self.init(version: version, name: name) { try $0.executeScript(sql) }
+    }
+
+    /// A migration that runs code, e.g. to rewrite data row by row.
+    public init(version: Int32, name: String, apply: @escaping @Sendable (SQLiteConnection) throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+    }
+}
+
+/// Why the schema could not be brought up to date.
+public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file was written by a newer CarePhone, whose schema this build does not know.
+    case databaseTooNew(path: String, version: Int32, supported: Int32)
+    /// The migration list is not numbered 1, 2, 3, ... (a programming error).
+    case badMigrationList(String)
+    /// A migration failed; the database stays at `fromVersion`.
+    case failed(path: String, version: Int32, name: String, fromVersion: Int32, reason: String)
+
+    public var description: String {
+        switch self {
+        case .databaseTooNew(let path, let version, let supported):
+            return "the database at \(path) has schema version \(version), but this build of CarePhone "
+                + "knows versions up to \(supported) only; run a CarePhone at least as new as the one that "
+                + "last wrote it, or restore a backup made by this version"
+        case .badMigrationList(let message):
+            return "the list of migrations is malformed: \(message)"
+        case .failed(let path, let version, let name, let fromVersion, let reason):
+            return "migrating \(path) to schema version \(version) (\(name)) failed, so it stays at version "
+                + "\(fromVersion): \(reason)"
+        }
+    }
+}
+
+/// The schema, as versions applied in order. The version a database is at is its
+/// `PRAGMA user_version` (0 for a new file); each migration runs in its own transaction that
+/// also sets the new version, so a failed step leaves the database at the previous version.
+///
+/// Never edit a released migration: append a new one.
+public enum Migrations {
+    public static let all: [Migration] = [schemaV1]
+
+    /// The version `all` brings a database to.
+    public static var latestVersion: Int32 { all.last?.version ?? 0 }
+
+    /// Applies the migrations the database lacks, returning the versions before and after.
+    @discardableResult
+    public static func migrate(
+        _ database: SQLiteDatabase, migrations: [Migration] = all
+    ) throws -> (from: Int32, to: Int32) {
+        for (offset, migration) in migrations.enumerated() where migration.version != Int32(offset + 1) {
+            throw MigrationError.badMigrationList(
+                "migration \"\(migration.name)\" has version \(migration.version) at position \(offset + 1)")
+        }
+        let latest = migrations.last?.version ?? 0
+        let start = try database.userVersion()
+        for migration in migrations where migration.version > start {
+            try database.withConnection { connection in
+                // Read the version again inside the write lock: another process may have
+                // migrated since.
+                try connection.transaction {
+                    let current = Int32(try connection.queryFirst("PRAGMA user_version") { try $0.int64(0) } ?? 0)
+                    guard current < migration.version else { return }
+                    do {
+                        try migration.apply(connection)
+                    } catch {
+                        throw MigrationError.failed(
+                            path: database.path, version: migration.version, name: migration.name,
+                            fromVersion: current, reason: String(describing: error))
+                    }
+                    // user_version lives in the database header, written by this transaction.
+                    try connection.execute("PRAGMA user_version = \(migration.version)")
+                }
+            }
+        }
+        let end = try database.userVersion()
+        if end > latest {
+            throw MigrationError.databaseTooNew(path: database.path, version: end, supported: latest)
+        }
+        return (start, end)
+    }
+
+    /// Organisations, users, devices and registrar bindings.
+    static let schemaV1 = Migration(
+        version: 1, name: "organisations, users, devices, bindings",
+        sql: """
+            CREATE TABLE organisations (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                -- Lower case; NOCASE makes lookups and uniqueness case-insensitive (ASCII),
+                -- which is what host names need.
+                sip_domain TEXT NOT NULL COLLATE NOCASE UNIQUE,
+                realm TEXT NOT NULL,
+                time_zone TEXT NOT NULL DEFAULT 'UTC',
+                locale TEXT NOT NULL DEFAULT 'en',
+                baa_signed INTEGER NOT NULL DEFAULT 0 CHECK (baa_signed IN (0, 1)),
+                -- Offered digest algorithms in order, comma-separated: 'MD5' or 'SHA-256,MD5'.
+                digest_algorithms TEXT NOT NULL DEFAULT 'MD5' CHECK (digest_algorithms <> ''),
+                created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now'))
+            );
+
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                extension TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                email TEXT NOT NULL,
+                role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('owner', 'admin', 'member')),
+                created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now')),
+                UNIQUE (organisation_id, extension),
+                -- Target of devices' composite key, so a device's user is in the device's organisation.
+                UNIQUE (id, organisation_id)
+            );
+
+            CREATE TABLE devices (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL,
+                -- The digest username; compared exactly, as phones send it.
+                username TEXT NOT NULL,
+                -- Lowercase hex HA1 = H(username:realm:password) per algorithm. No passwords.
+                ha1_md5 TEXT NOT NULL CHECK (length(ha1_md5) = 32),
+                ha1_sha256 TEXT NOT NULL CHECK (length(ha1_sha256) = 64),
+                -- NULL: the organisation's algorithms; otherwise as organisations.digest_algorithms.
+                digest_algorithms TEXT CHECK (digest_algorithms <> ''),
+                created_at INTEGER NOT NULL DEFAULT (strftime('%s', 'now')),
+                UNIQUE (organisation_id, username),
+                FOREIGN KEY (user_id, organisation_id) REFERENCES users(id, organisation_id) ON DELETE CASCADE
+            );
+            CREATE INDEX devices_user ON devices(user_id, organisation_id);
+
+            -- Registrar location service (RFC 3261 §10.3), one row per (address-of-record, contact).
+            CREATE TABLE bindings (
+                aor TEXT NOT NULL,
+                contact_uri TEXT NOT NULL,
+                call_id TEXT NOT NULL,
+                cseq INTEGER NOT NULL CHECK (cseq BETWEEN 0 AND 4294967295),
+                expires_at INTEGER NOT NULL,
+                q REAL,
+                instance_id TEXT,
+                reg_id INTEGER,
+                -- Path header values (RFC 3327) as a JSON array of strings, '[]' when none.
+                path TEXT NOT NULL DEFAULT '[]',
+                user_agent TEXT,
+                transport TEXT NOT NULL,
+                source_host TEXT NOT NULL,
+                source_port INTEGER NOT NULL,
+                local_host TEXT NOT NULL DEFAULT '',
+                local_port INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (aor, contact_uri)
+            ) WITHOUT ROWID;
+            CREATE INDEX bindings_expires_at ON bindings(expires_at);
+            """)
+}
