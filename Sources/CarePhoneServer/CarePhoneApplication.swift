@@ -65,6 +65,7 @@ public final class CarePhoneApplication: Sendable {
                 bound.append("\(i == 0 ? "udp" : "tcp") \(ip):\(a.port ?? 0)")
             }
         }
+        core.qualifyInterval = Int64(configuration.qualifyInterval)
         core.start()
         let sipService = SIPService(core: core, transport: transport, group: group, logger: logger)
         let backend = ServerBackend(core: core)

@@ -23,6 +23,11 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     private let inspection = RequestInspection(allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel])
     private var ticker: RepeatedTask?
     private var sweeper: RepeatedTask?
+    private var qualifier: RepeatedTask?
+    /// OPTIONS pings in flight, for logging their outcome.
+    private var qualifying: [ClientTransactionID: Binding] = [:]
+    /// Seconds between OPTIONS pings to every registered contact (0 = off).
+    var qualifyInterval: Int64 = 0
 
     init(eventLoop: EventLoop, registrar: Registrar, bindingStore: BindingStore, logger: Logger) {
         self.eventLoop = eventLoop
@@ -42,9 +47,15 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         sweeper = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { [self] _ in
             sweepExpiredBindings()
         }
+        if qualifyInterval > 0 {
+            qualifier = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(qualifyInterval), delay: .seconds(qualifyInterval)) { [self] _ in
+                qualifyAll()
+            }
+        }
     }
 
     func stop() {
+        qualifier?.cancel()
         ticker?.cancel()
         sweeper?.cancel()
         writer.stop()
@@ -103,7 +114,15 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
                 transport.send(message, to: peer)
             case .deliverRequest(let id, let request, let routing, let peer):
                 handle(request, routing: routing, transaction: id, replyTo: peer, source: source ?? peer, local: local)
-            case .deliverStrayACK, .strayResponse, .deliverResponse, .timeout, .serverTimeout, .terminated:
+            case .deliverResponse(let id, let response):
+                if let binding = qualifying.removeValue(forKey: id), response.statusCode >= 200 {
+                    logger.debug("contact reachable", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)", "status": "\(response.statusCode)"])
+                }
+            case .timeout(let id):
+                if let binding = qualifying.removeValue(forKey: id) {
+                    logger.notice("contact did not answer OPTIONS", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)"])
+                }
+            case .deliverStrayACK, .strayResponse, .serverTimeout, .terminated:
                 break
             }
         }
@@ -151,7 +170,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             response.headers.add(HeaderName.supported, "path, outbound")
             respond(response, to: id)
         case .invite:
-            respond(SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag()).withProxyChallenge(registrar, request: request, now: Self.nowSeconds()), to: id)
+            handleInvite(request, transaction: id, source: source)
         case .cancel:
             // RFC 3261 §9.2: no matching INVITE transaction → 481.
             respond(SIPResponse(replyingTo: request, statusCode: 481, toTag: Registrar.newTag()), to: id)
@@ -194,6 +213,66 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         }
     }
 
+    // MARK: INVITE (call routing arrives with the dialplan issue)
+
+    private func handleInvite(_ request: SIPRequest, transaction id: ServerTransactionID, source: SIPPeer) {
+        let now = Self.nowSeconds()
+        let host = request.uri?.sipURI?.host ?? ""
+        guard let (organisation, _) = registrar.resolver.organisation(for: host, in: registrar.organisations(now: now)) else {
+            respond(SIPResponse(replyingTo: request, statusCode: 403, reasonPhrase: "No Organisation Configured", toTag: Registrar.newTag()), to: id)
+            return
+        }
+        // RFC 3261 §22.3: callers authenticate to the server as a proxy, with 407.
+        switch registrar.authenticator.authenticate(request, headerName: HeaderName.proxyAuthorization, organisation: organisation, directory: registrar.directory, now: now) {
+        case .authenticated:
+            respond(SIPResponse(replyingTo: request, statusCode: 480, reasonPhrase: "Call Routing Not Available Yet", toTag: Registrar.newTag()), to: id)
+        case .challenge(let stale):
+            var response = SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag())
+            for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: stale, now: now) {
+                response.headers.add(HeaderName.proxyAuthenticate, value)
+            }
+            respond(response, to: id)
+        case .failed:
+            var response = SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag())
+            for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: false, now: now) {
+                response.headers.add(HeaderName.proxyAuthenticate, value)
+            }
+            respond(response, to: id)
+        }
+    }
+
+    // MARK: qualify (OPTIONS keep-alive towards registered contacts)
+
+    /// Sends OPTIONS to every registered contact, to where its REGISTER came from: over the
+    /// phone's own TCP connection when it registered over TCP (RFC 5626 §5 style reuse),
+    /// which also keeps NAT bindings open for UDP phones.
+    func qualifyAll() {
+        let now = Self.nowSeconds()
+        for binding in registrar.location.all where binding.expiresAt > now {
+            sendOptions(to: binding)
+        }
+    }
+
+    func sendOptions(to binding: Binding) {
+        guard let kind = SIPTransportKind(rawValue: binding.transport),
+            let address = try? SocketAddress(ipAddress: binding.sourceHost, port: binding.sourcePort)
+        else { return }
+        let peer = SIPPeer(transport: kind, address: address)
+        let localHost = binding.localHost.contains(":") ? "[\(binding.localHost)]" : binding.localHost
+        let domain = binding.aor.split(separator: "@").last.map(String.init) ?? localHost
+        var headers = SIPHeaders()
+        headers.add(HeaderName.via, "SIP/2.0/\(kind.viaToken) \(localHost):\(binding.localPort);branch=\(TransactionLayer<SIPPeer>.newBranch());rport")
+        headers.add(HeaderName.maxForwards, "70")
+        headers.add(HeaderName.from, "<sip:carephone@\(domain)>;tag=\(Registrar.newTag())")
+        headers.add(HeaderName.to, "<\(binding.contactURI)>")
+        headers.add(HeaderName.callID, "\(Registrar.newTag())@\(localHost)")
+        headers.add(HeaderName.cseq, "1 OPTIONS")
+        let request = SIPRequest(method: .options, uri: binding.contactURI, headers: headers)
+        let (id, actions) = transactions.sendRequest(request, to: peer, reliable: kind.isReliable, now: Self.nowMilliseconds())
+        qualifying[id] = binding
+        perform(actions)
+    }
+
     /// A Request-URI with no user part, or whose host is this server, is addressed to the server itself.
     private func isAddressedToServer(_ request: SIPRequest, local: SocketAddress?) -> Bool {
         guard let uri = request.uri?.sipURI else { return false }
@@ -212,18 +291,5 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         case .throttle(.userUnderAttack(let user, let failures, let sources)):
             logger.warning("repeated authentication failures for one user", metadata: ["user": "\(user)", "failures": "\(failures)", "sources": "\(sources)"])
         }
-    }
-}
-
-extension SIPResponse {
-    /// Adds Proxy-Authenticate challenges (RFC 3261 §22.3) for the request's organisation.
-    func withProxyChallenge(_ registrar: Registrar, request: SIPRequest, now: Int64) -> SIPResponse {
-        var response = self
-        let host = request.uri?.sipURI?.host ?? ""
-        guard let (organisation, _) = registrar.resolver.organisation(for: host, in: registrar.organisations(now: now)) else { return response }
-        for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: false, now: now) {
-            response.headers.add(HeaderName.proxyAuthenticate, value)
-        }
-        return response
     }
 }

@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// How long a digest nonce stays fresh, in seconds (RFC 7616 §3.3 stale=true after).
     public var nonceLifetime: Int64 = 300
     public var logLevel: String = "info"
+    /// Seconds between OPTIONS pings to registered contacts; 0 turns them off.
+    public var qualifyInterval: Int = 0
     /// SQLite synchronous mode: FULL (default) or NORMAL.
     public var sqliteSynchronous: String = "FULL"
 
@@ -47,6 +49,7 @@ extension ServerConfiguration {
         serverNames = try reader.strings("server_names") ?? serverNames
         logLevel = try reader.string("log_level", oneOf: ["trace", "debug", "info", "notice", "warning", "error"]) ?? logLevel
         nonceLifetime = Int64(try reader.int("nonce_lifetime", range: 10...86_400) ?? Int(nonceLifetime))
+        qualifyInterval = try reader.int("qualify_interval", range: 0...86_400) ?? qualifyInterval
         sqliteSynchronous = try reader.string("sqlite_synchronous", oneOf: ["FULL", "NORMAL"]) ?? sqliteSynchronous
         if var r = try reader.object("registrar") {
             registrar.minExpires = UInt32(try r.int("min_expires", range: 1...86_400) ?? Int(registrar.minExpires))

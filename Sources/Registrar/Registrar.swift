@@ -135,10 +135,7 @@ public final class Registrar: @unchecked Sendable {
         let aor = "sip:\(device.username)@\(organisation.sipDomain)"
 
         // Step 6: Contact processing.
-        let contacts: ContactList
-        do { contacts = try ContactList(parsing: request.headers) } catch {
-            return fail(400, error.reasonPhrase)
-        }
+        let contacts = routing.contacts ?? .addresses([])
         let current = location.bindings(of: aor, now: now)
         var headerExpires: UInt32?
         if let e = request.headers[HeaderName.expires] {

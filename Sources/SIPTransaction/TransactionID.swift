@@ -1,19 +1,19 @@
 /// Identifies a server transaction within one `TransactionLayer`. Stays unique after the
 /// transaction ends (the slot it used gets a new generation), so a late `respond` is harmless.
 public struct ServerTransactionID: Hashable, Sendable, CustomStringConvertible {
-    let slot: SlotID
-    init(_ slot: SlotID) { self.slot = slot }
+    @usableFromInline let slot: SlotID
+    @inlinable init(_ slot: SlotID) { self.slot = slot }
     public var description: String { "server#\(slot.index).\(slot.generation)" }
 }
 
 /// Identifies a client transaction within one `TransactionLayer`.
 public struct ClientTransactionID: Hashable, Sendable, CustomStringConvertible {
-    let slot: SlotID
-    init(_ slot: SlotID) { self.slot = slot }
+    @usableFromInline let slot: SlotID
+    @inlinable init(_ slot: SlotID) { self.slot = slot }
     public var description: String { "client#\(slot.index).\(slot.generation)" }
 
     /// Returned for an ACK passed to `sendRequest`: an ACK never creates a transaction (§17).
-    static let none = ClientTransactionID(SlotID(index: .max, generation: .max))
+    @usableFromInline static let none = ClientTransactionID(SlotID(index: .max, generation: .max))
 }
 
 /// Either kind of transaction.

@@ -1,11 +1,28 @@
 import SIPCore
 
 /// How a request finds its server transaction (RFC 3261 §17.2.3).
-enum ServerKey: Hashable, Sendable {
-    /// Top Via with the z9hG4bK cookie: branch, sent-by, and the method (INVITE for an ACK).
-    case branch(BranchKey)
-    /// RFC 2543 peers: the fields that identified a transaction before branches were unique.
-    case legacy(LegacyKey)
+///
+/// The hash is computed once: the index dictionary rehashes keys when it deletes or grows, and
+/// compares hashes before strings, which matters with 200,000 live transactions.
+struct ServerKey: Hashable, Sendable {
+    enum Fields: Hashable, Sendable {
+        /// Top Via with the z9hG4bK cookie: branch, sent-by, and the method (INVITE for an ACK).
+        case branch(BranchKey)
+        /// RFC 2543 peers: the fields that identified a transaction before branches were unique.
+        /// Boxed, so that the common case keeps dictionary buckets small.
+        indirect case legacy(LegacyKey)
+    }
+
+    let fields: Fields
+    private let hash: Int
+
+    init(_ fields: Fields) {
+        self.fields = fields
+        self.hash = fields.hashValue
+    }
+
+    static func == (a: ServerKey, b: ServerKey) -> Bool { a.hash == b.hash && a.fields == b.fields }
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
     struct BranchKey: Hashable, Sendable {
         var branch: String
@@ -31,17 +48,17 @@ enum ServerKey: Hashable, Sendable {
     init(_ request: SIPRequest, routing: RoutingHeaders, method: SIPMethod, toTag: String?) {
         let via = routing.topVia
         if let branch = via.branch, branch.utf8.count > 7, branch.hasPrefix("z9hG4bK") {
-            self = .branch(BranchKey(branch: branch, host: Self.lowercased(via.host), port: via.port, method: method))
+            self.init(.branch(BranchKey(branch: branch, host: Self.lowercased(via.host), port: via.port, method: method)))
         } else {
-            self = .legacy(
+            self.init(.legacy(
                 LegacyKey(
                     requestURI: request.uriString, toTag: toTag, fromTag: routing.from.tag, callID: routing.callID,
-                    sequence: routing.cseq.sequence, method: method, topVia: via))
+                    sequence: routing.cseq.sequence, method: method, topVia: via)))
         }
     }
 
     var isLegacy: Bool {
-        switch self {
+        switch fields {
         case .branch: false
         case .legacy: true
         }
@@ -56,6 +73,21 @@ enum ServerKey: Hashable, Sendable {
 /// How a response finds its client transaction (RFC 3261 §17.1.3): the branch of the top Via
 /// and the CSeq method (a CANCEL shares its INVITE's branch but is its own transaction).
 struct ClientKey: Hashable, Sendable {
-    var branch: String
-    var method: SIPMethod
+    let branch: String
+    let method: SIPMethod
+    private let hash: Int
+
+    init(branch: String, method: SIPMethod) {
+        self.branch = branch
+        self.method = method
+        var hasher = Hasher()
+        hasher.combine(branch)
+        hasher.combine(method)
+        self.hash = hasher.finalize()
+    }
+
+    static func == (a: ClientKey, b: ClientKey) -> Bool {
+        a.hash == b.hash && a.branch == b.branch && a.method == b.method
+    }
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

@@ -35,8 +35,10 @@ public struct NameAddress: Sendable, Hashable, CustomStringConvertible {
             guard rest.hasPrefix("<") else { throw .invalidHeaderValue(header: header, reason: "display name must be followed by <URI>") }
         } else if let lt = s.firstIndex(of: "<") {
             let name = SIPGrammar.trim(s[s.startIndex..<lt])
-            // RFC 3261 §25.1: display-name = *(token LWS) / quoted-string
-            for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" }) where !SIPGrammar.isToken(word) {
+            // RFC 3261 §25.1: display-name = *(token LWS) / quoted-string. We also accept UTF-8
+            // letters unquoted ("Niccolò"), which phones send, but never ASCII separators.
+            for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            where !word.utf8.allSatisfy({ $0 >= 0x80 || SIPGrammar.isToken($0) }) {
                 throw .invalidHeaderValue(header: header, reason: "display name '\(word)' must be quoted")
             }
             display = name.isEmpty ? nil : String(name)

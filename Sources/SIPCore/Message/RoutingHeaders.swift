@@ -8,6 +8,8 @@ public struct RoutingHeaders: Sendable, Equatable {
     public var cseq: CSeq
     /// nil when absent (RFC 2543 peers, RFC 4475 §3.4.1 inv2543 — treated as 70).
     public var maxForwards: Int?
+    /// The Contact header field, when present (RFC 3261 §8.1.1.8, §10.2.1).
+    public var contacts: ContactList?
 
     public var topVia: Via { vias[0] }
 
@@ -37,6 +39,9 @@ public struct RoutingHeaders: Sendable, Equatable {
             if cseq.method != request.method {
                 throw .methodMismatch(requestLine: request.method.rawValue, cseq: cseq.method.rawValue)
             }
+        }
+        if headers.contains(HeaderName.contact) {
+            contacts = try ContactList(parsing: headers)
         }
         if let date = headers[HeaderName.date], !SIPDate.isValid(date) {
             throw .invalidHeaderValue(header: HeaderName.date, reason: "must be an RFC 1123 date in GMT")
