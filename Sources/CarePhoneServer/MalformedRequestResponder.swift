@@ -6,9 +6,9 @@ import SIPCore
 /// Without a Via there is nowhere to send it, and responses are never answered: nil.
 enum MalformedRequestResponder {
     static func response(to bytes: [UInt8], error: SIPParseError) -> (SIPResponse, topVia: Via?)? {
-        let text = String(decoding: bytes.prefix(16_384), as: UTF8.self)
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        // Split bytes, not Characters: "\r\n" is one Character in Swift.
+        var lines = bytes.prefix(16_384).split(separator: 0x0A, omittingEmptySubsequences: false).map {
+            String(decoding: $0.last == 0x0D ? $0.dropLast() : $0, as: UTF8.self)
         }
         while let first = lines.first, first.isEmpty { lines.removeFirst() }
         guard let startLine = lines.first, !startLine.hasPrefix("SIP/") else { return nil }

@@ -1,5 +1,6 @@
 /// Which of a transaction's two timers: the retransmission timer (A, E, G) or the one that
 /// ends a state (B, D, F, H, I, J, K, L, M). A transaction runs at most one of each.
+@usableFromInline
 enum TimerRole: UInt8, Sendable {
     case retransmission
     case expiry
@@ -7,38 +8,53 @@ enum TimerRole: UInt8, Sendable {
 
 /// A timer a transaction asked for. It may be stale by the time it is due: the transaction
 /// may have ended or moved on. The layer checks before firing it.
+@usableFromInline
 struct ScheduledTimer: Sendable {
+    @usableFromInline
     enum Owner: Sendable, Equatable {
         case server(SlotID)
         case client(SlotID)
     }
 
-    var deadline: Int64
+    @usableFromInline var deadline: Int64
     /// Insertion order, so that timers due at the same time fire in the order they were set.
-    var sequence: UInt64
-    var owner: Owner
-    var role: TimerRole
+    @usableFromInline var sequence: UInt64
+    @usableFromInline var owner: Owner
+    @usableFromInline var role: TimerRole
 
-    @inline(__always)
+    @inlinable
+    init(deadline: Int64, sequence: UInt64, owner: Owner, role: TimerRole) {
+        self.deadline = deadline
+        self.sequence = sequence
+        self.owner = owner
+        self.role = role
+    }
+
+    @inlinable
     func isEarlier(than other: ScheduledTimer) -> Bool {
         deadline != other.deadline ? deadline < other.deadline : sequence < other.sequence
     }
 }
 
 /// A binary min-heap of timers by deadline: O(log n) insert and removal of the earliest.
+@usableFromInline
 struct TimerHeap: Sendable {
-    private(set) var storage: [ScheduledTimer] = []
-    private var nextSequence: UInt64 = 0
+    @usableFromInline var storage: [ScheduledTimer] = []
+    @usableFromInline var nextSequence: UInt64 = 0
 
-    var count: Int { storage.count }
-    var first: ScheduledTimer? { storage.first }
+    @inlinable init() {}
 
+    @inlinable var count: Int { storage.count }
+    @inlinable var first: ScheduledTimer? { storage.first }
+
+    @inlinable
     mutating func insert(deadline: Int64, owner: ScheduledTimer.Owner, role: TimerRole) {
         storage.append(ScheduledTimer(deadline: deadline, sequence: nextSequence, owner: owner, role: role))
         nextSequence &+= 1
         siftUp(storage.count - 1)
     }
 
+    @inlinable
     @discardableResult
     mutating func removeFirst() -> ScheduledTimer? {
         guard !storage.isEmpty else { return nil }
@@ -51,7 +67,8 @@ struct TimerHeap: Sendable {
         return top
     }
 
-    /// Drops every timer `isLive` rejects and restores heap order, in O(n).
+    /// Drops every timer `isStale` accepts and restores heap order, in O(n).
+    @inlinable
     mutating func removeAll(where isStale: (ScheduledTimer) -> Bool) {
         storage.removeAll(where: isStale)
         var i = storage.count / 2 - 1
@@ -61,7 +78,8 @@ struct TimerHeap: Sendable {
         }
     }
 
-    private mutating func siftUp(_ start: Int) {
+    @inlinable
+    mutating func siftUp(_ start: Int) {
         var child = start
         let item = storage[child]
         while child > 0 {
@@ -73,7 +91,8 @@ struct TimerHeap: Sendable {
         storage[child] = item
     }
 
-    private mutating func siftDown(_ start: Int) {
+    @inlinable
+    mutating func siftDown(_ start: Int) {
         var parent = start
         let count = storage.count
         let item = storage[parent]

@@ -2,6 +2,7 @@ import SIPCore
 
 /// The layer's record of one transaction: its state machine, where its messages go, and which
 /// timer deadlines are in the heap for it.
+@usableFromInline
 protocol TransactionEntry {
     var armedRetransmission: Int64? { get set }
     var armedExpiry: Int64? { get set }
@@ -10,6 +11,7 @@ protocol TransactionEntry {
 }
 
 extension TransactionEntry {
+    @inlinable
     func armedDeadline(_ role: TimerRole) -> Int64? {
         switch role {
         case .retransmission: armedRetransmission
@@ -17,6 +19,7 @@ extension TransactionEntry {
         }
     }
 
+    @inlinable
     mutating func setArmedDeadline(_ role: TimerRole, _ deadline: Int64?) {
         switch role {
         case .retransmission: armedRetransmission = deadline
@@ -25,6 +28,7 @@ extension TransactionEntry {
     }
 
     /// Records the deadlines the state machine now wants; returns those that need a heap entry.
+    @inlinable
     mutating func syncTimers() -> TimerUpdate {
         var update = TimerUpdate()
         let retransmission = wantedRetransmission
@@ -42,11 +46,12 @@ extension TransactionEntry {
 }
 
 extension TransactionLayer {
+    @usableFromInline
     enum ServerMachine: Sendable {
         case invite(InviteServerTransaction)
         case nonInvite(NonInviteServerTransaction)
 
-        var isTerminated: Bool {
+        @inlinable var isTerminated: Bool {
             switch self {
             case .invite(let m): m.isTerminated
             case .nonInvite(let m): m.isTerminated
@@ -54,31 +59,42 @@ extension TransactionLayer {
         }
     }
 
+    @usableFromInline
     struct ServerEntry: TransactionEntry, Sendable {
-        var key: ServerKey
+        @usableFromInline var key: ServerKey
         /// Where responses go: the peer of the latest copy of the request.
-        var peer: Peer
-        var machine: ServerMachine
-        var armedRetransmission: Int64? = nil
-        var armedExpiry: Int64? = nil
+        @usableFromInline var peer: Peer
+        @usableFromInline var machine: ServerMachine
+        @usableFromInline var armedRetransmission: Int64? = nil
+        @usableFromInline var armedExpiry: Int64? = nil
         /// RFC 2543 transactions only: the To tag of the final response, which the ACK must carry.
-        var responseToTag: String? = nil
+        @usableFromInline var responseToTag: String? = nil
 
-        var wantedRetransmission: Int64? {
+        @inlinable
+        init(key: ServerKey, peer: Peer, machine: ServerMachine) {
+            self.key = key
+            self.peer = peer
+            self.machine = machine
+        }
+
+        @inlinable var wantedRetransmission: Int64? {
             switch machine {
             case .invite(let m): m.retransmissionTimer?.deadline
             case .nonInvite(let m): m.retransmissionTimer?.deadline
             }
         }
 
-        var wantedExpiry: Int64? {
+        @inlinable var wantedExpiry: Int64? {
             switch machine {
             case .invite(let m): m.expiryTimer?.deadline
             case .nonInvite(let m): m.expiryTimer?.deadline
             }
         }
 
-        mutating func fire(_ role: TimerRole, now: Int64, id: ServerTransactionID, into actions: inout [Action]) {
+        @inlinable
+        mutating func fire(
+            _ role: TimerRole, now: Int64, id: ServerTransactionID, into actions: inout [Action]
+        ) {
             switch machine {
             case .invite(var m):
                 guard let timer = role == .retransmission ? m.retransmissionTimer : m.expiryTimer else { return }
@@ -93,7 +109,10 @@ extension TransactionLayer {
             }
         }
 
-        func perform(_ action: InviteServerTransaction.Action, id: ServerTransactionID, into actions: inout [Action]) {
+        @inlinable
+        func perform(
+            _ action: InviteServerTransaction.Action, id: ServerTransactionID, into actions: inout [Action]
+        ) {
             switch action {
             case .none, .passACKToTU:
                 // The ACK for the TU is delivered by `receiveRequest`, which has the request.
@@ -105,7 +124,10 @@ extension TransactionLayer {
             }
         }
 
-        func perform(_ action: NonInviteServerTransaction.Action, id: ServerTransactionID, into actions: inout [Action]) {
+        @inlinable
+        func perform(
+            _ action: NonInviteServerTransaction.Action, id: ServerTransactionID, into actions: inout [Action]
+        ) {
             switch action {
             case .none:
                 break
@@ -115,11 +137,12 @@ extension TransactionLayer {
         }
     }
 
+    @usableFromInline
     enum ClientMachine: Sendable {
         case invite(InviteClientTransaction)
         case nonInvite(NonInviteClientTransaction)
 
-        var isTerminated: Bool {
+        @inlinable var isTerminated: Bool {
             switch self {
             case .invite(let m): m.isTerminated
             case .nonInvite(let m): m.isTerminated
@@ -127,29 +150,40 @@ extension TransactionLayer {
         }
     }
 
+    @usableFromInline
     struct ClientEntry: TransactionEntry, Sendable {
-        var key: ClientKey
+        @usableFromInline var key: ClientKey
         /// Where the request, its retransmissions and the ACK for a non-2xx go (§17.1.1.3).
-        var peer: Peer
-        var machine: ClientMachine
-        var armedRetransmission: Int64? = nil
-        var armedExpiry: Int64? = nil
+        @usableFromInline var peer: Peer
+        @usableFromInline var machine: ClientMachine
+        @usableFromInline var armedRetransmission: Int64? = nil
+        @usableFromInline var armedExpiry: Int64? = nil
 
-        var wantedRetransmission: Int64? {
+        @inlinable
+        init(key: ClientKey, peer: Peer, machine: ClientMachine) {
+            self.key = key
+            self.peer = peer
+            self.machine = machine
+        }
+
+        @inlinable var wantedRetransmission: Int64? {
             switch machine {
             case .invite(let m): m.retransmissionTimer?.deadline
             case .nonInvite(let m): m.retransmissionTimer?.deadline
             }
         }
 
-        var wantedExpiry: Int64? {
+        @inlinable var wantedExpiry: Int64? {
             switch machine {
             case .invite(let m): m.expiryTimer?.deadline
             case .nonInvite(let m): m.expiryTimer?.deadline
             }
         }
 
-        mutating func fire(_ role: TimerRole, now: Int64, id: ClientTransactionID, into actions: inout [Action]) {
+        @inlinable
+        mutating func fire(
+            _ role: TimerRole, now: Int64, id: ClientTransactionID, into actions: inout [Action]
+        ) {
             switch machine {
             case .invite(var m):
                 guard let timer = role == .retransmission ? m.retransmissionTimer : m.expiryTimer else { return }
@@ -164,7 +198,10 @@ extension TransactionLayer {
             }
         }
 
-        mutating func receivedResponse(_ response: SIPResponse, now: Int64, id: ClientTransactionID, into actions: inout [Action]) {
+        @inlinable
+        mutating func receivedResponse(
+            _ response: SIPResponse, now: Int64, id: ClientTransactionID, into actions: inout [Action]
+        ) {
             switch machine {
             case .invite(var m):
                 let action = m.receivedResponse(response, now: now)
@@ -177,7 +214,10 @@ extension TransactionLayer {
             }
         }
 
-        func perform(_ action: InviteClientTransaction.Action, id: ClientTransactionID, into actions: inout [Action]) {
+        @inlinable
+        func perform(
+            _ action: InviteClientTransaction.Action, id: ClientTransactionID, into actions: inout [Action]
+        ) {
             switch action {
             case .none:
                 break
@@ -193,7 +233,10 @@ extension TransactionLayer {
             }
         }
 
-        func perform(_ action: NonInviteClientTransaction.Action, id: ClientTransactionID, into actions: inout [Action]) {
+        @inlinable
+        func perform(
+            _ action: NonInviteClientTransaction.Action, id: ClientTransactionID, into actions: inout [Action]
+        ) {
             switch action {
             case .none:
                 break

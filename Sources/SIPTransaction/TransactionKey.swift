@@ -4,7 +4,9 @@ import SIPCore
 ///
 /// The hash is computed once: the index dictionary rehashes keys when it deletes or grows, and
 /// compares hashes before strings, which matters with 200,000 live transactions.
+@usableFromInline
 struct ServerKey: Hashable, Sendable {
+    @usableFromInline
     enum Fields: Hashable, Sendable {
         /// Top Via with the z9hG4bK cookie: branch, sent-by, and the method (INVITE for an ACK).
         case branch(BranchKey)
@@ -13,17 +15,20 @@ struct ServerKey: Hashable, Sendable {
         indirect case legacy(LegacyKey)
     }
 
-    let fields: Fields
-    private let hash: Int
+    @usableFromInline let fields: Fields
+    @usableFromInline let hash: Int
 
-    init(_ fields: Fields) {
+    @usableFromInline init(_ fields: Fields) {
         self.fields = fields
         self.hash = fields.hashValue
     }
 
+    @inlinable
     static func == (a: ServerKey, b: ServerKey) -> Bool { a.hash == b.hash && a.fields == b.fields }
+    @inlinable
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
+    @usableFromInline
     struct BranchKey: Hashable, Sendable {
         var branch: String
         var host: String
@@ -33,31 +38,35 @@ struct ServerKey: Hashable, Sendable {
 
     /// §17.2.3: Request-URI, To tag, From tag, Call-ID, CSeq and top Via. For an ACK the To tag
     /// is checked separately against the response's (see `TransactionLayer.inviteTransaction(forACK:)`).
+    @usableFromInline
     struct LegacyKey: Hashable, Sendable {
-        var requestURI: String
-        var toTag: String?
-        var fromTag: String?
-        var callID: String
-        var sequence: UInt32
-        var method: SIPMethod
-        var topVia: Via
+        @usableFromInline var requestURI: String
+        @usableFromInline var toTag: String?
+        @usableFromInline var fromTag: String?
+        @usableFromInline var callID: String
+        @usableFromInline var sequence: UInt32
+        @usableFromInline var method: SIPMethod
+        @usableFromInline var topVia: Via
     }
 
     /// The key of the transaction `request` belongs to, if that transaction was created by a
     /// request with `method` and the To tag `toTag`.
+    @usableFromInline
     init(_ request: SIPRequest, routing: RoutingHeaders, method: SIPMethod, toTag: String?) {
         let via = routing.topVia
         if let branch = via.branch, branch.utf8.count > 7, branch.hasPrefix("z9hG4bK") {
-            self.init(.branch(BranchKey(branch: branch, host: Self.lowercased(via.host), port: via.port, method: method)))
+            self.init(
+                .branch(BranchKey(branch: branch, host: Self.lowercased(via.host), port: via.port, method: method)))
         } else {
-            self.init(.legacy(
-                LegacyKey(
-                    requestURI: request.uriString, toTag: toTag, fromTag: routing.from.tag, callID: routing.callID,
-                    sequence: routing.cseq.sequence, method: method, topVia: via)))
+            self.init(
+                .legacy(
+                    LegacyKey(
+                        requestURI: request.uriString, toTag: toTag, fromTag: routing.from.tag, callID: routing.callID,
+                        sequence: routing.cseq.sequence, method: method, topVia: via)))
         }
     }
 
-    var isLegacy: Bool {
+    @inlinable var isLegacy: Bool {
         switch fields {
         case .branch: false
         case .legacy: true
@@ -72,12 +81,13 @@ struct ServerKey: Hashable, Sendable {
 
 /// How a response finds its client transaction (RFC 3261 §17.1.3): the branch of the top Via
 /// and the CSeq method (a CANCEL shares its INVITE's branch but is its own transaction).
+@usableFromInline
 struct ClientKey: Hashable, Sendable {
-    let branch: String
-    let method: SIPMethod
-    private let hash: Int
+    @usableFromInline let branch: String
+    @usableFromInline let method: SIPMethod
+    @usableFromInline let hash: Int
 
-    init(branch: String, method: SIPMethod) {
+    @usableFromInline init(branch: String, method: SIPMethod) {
         self.branch = branch
         self.method = method
         var hasher = Hasher()
@@ -86,8 +96,10 @@ struct ClientKey: Hashable, Sendable {
         self.hash = hasher.finalize()
     }
 
+    @inlinable
     static func == (a: ClientKey, b: ClientKey) -> Bool {
         a.hash == b.hash && a.branch == b.branch && a.method == b.method
     }
+    @inlinable
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 }

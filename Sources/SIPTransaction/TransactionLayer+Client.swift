@@ -6,7 +6,8 @@ extension TransactionLayer {
     /// The caller has put a Via with a fresh z9hG4bK branch on top (`newBranch()`); responses
     /// are matched by that branch and the method. An ACK creates no transaction: it is sent once
     /// and the returned ID matches nothing (the ACK for a 2xx is the dialog's, §13.2.2.4).
-    @inlinable public mutating func sendRequest(
+    @inlinable
+    public mutating func sendRequest(
         _ request: SIPRequest, to peer: Peer, reliable: Bool, now: Int64
     ) -> (ClientTransactionID, [Action]) {
         let send = Action.send(.request(request), to: peer)
@@ -29,7 +30,10 @@ extension TransactionLayer {
     /// A response arrived (§17.1.3): it goes to the client transaction with the same top Via
     /// branch and CSeq method, which passes it to the TU or absorbs it as a retransmission. For
     /// an INVITE's 300-699 the transaction also sends the ACK. Unmatched: `.strayResponse`.
-    @inlinable public mutating func receiveResponse(_ response: SIPResponse, routing: RoutingHeaders, now: Int64) -> [Action] {
+    @inlinable
+    public mutating func receiveResponse(
+        _ response: SIPResponse, routing: RoutingHeaders, now: Int64
+    ) -> [Action] {
         defer { dropStaleTimers() }
         guard let branch = routing.topVia.branch,
             let id = clientIndex[ClientKey(branch: branch, method: routing.cseq.method)]
@@ -43,7 +47,8 @@ extension TransactionLayer {
         return actions
     }
 
-    @usableFromInline static func topBranch(of request: SIPRequest) -> String? {
+    @usableFromInline
+    static func topBranch(of request: SIPRequest) -> String? {
         guard let first = request.headers[HeaderName.via], let top = HeaderList.split(first).first else { return nil }
         return (try? Via(parsing: top))?.branch
     }

@@ -7,7 +7,8 @@ extension TransactionLayer {
     /// - A retransmission is absorbed; the last provisional or final response is sent again.
     /// - An ACK for a non-2xx final is absorbed by its INVITE transaction (Completed → Confirmed).
     /// - Any other ACK, the one for a 2xx, is passed on as `.deliverStrayACK` (RFC 6026 §7.1).
-    @inlinable public mutating func receiveRequest(
+    @inlinable
+    public mutating func receiveRequest(
         _ request: SIPRequest, routing: RoutingHeaders, from peer: Peer, reliable: Bool, now: Int64
     ) -> [Action] {
         defer { dropStaleTimers() }
@@ -45,7 +46,8 @@ extension TransactionLayer {
     /// moves it to Accepted (RFC 6026), where later 2xx retransmissions from the TU also pass;
     /// a non-2xx final starts Timers G (unreliable transports) and H. Responses for an ended
     /// transaction, or that its state does not allow, are dropped.
-    @inlinable public mutating func respond(_ response: SIPResponse, to id: ServerTransactionID, now: Int64) -> [Action] {
+    @inlinable
+    public mutating func respond(_ response: SIPResponse, to id: ServerTransactionID, now: Int64) -> [Action] {
         defer { dropStaleTimers() }
         var actions: [Action] = []
         updateServer(id, &actions) { entry, actions in
@@ -69,11 +71,17 @@ extension TransactionLayer {
     /// The INVITE server transaction a CANCEL refers to (§9.2): same branch and sent-by (or,
     /// for RFC 2543 peers, the same Request-URI, tags, Call-ID, CSeq number and top Via).
     /// Nil when there is none: the TU answers the CANCEL with 481.
-    @inlinable public func serverTransaction(matchingCancel cancel: SIPRequest, routing: RoutingHeaders) -> ServerTransactionID? {
+    @inlinable
+    public func serverTransaction(matchingCancel cancel: SIPRequest, routing: RoutingHeaders)
+        -> ServerTransactionID?
+    {
         serverIndex[ServerKey(cancel, routing: routing, method: .invite, toTag: routing.to.tag)]
     }
 
-    @inlinable mutating func receiveACK(_ ack: SIPRequest, routing: RoutingHeaders, from peer: Peer, now: Int64) -> [Action] {
+    @inlinable
+    mutating func receiveACK(
+        _ ack: SIPRequest, routing: RoutingHeaders, from peer: Peer, now: Int64
+    ) -> [Action] {
         guard let id = inviteTransaction(forACK: ack, routing: routing) else {
             return [.deliverStrayACK(ack, routing, peer)]
         }
@@ -100,7 +108,8 @@ extension TransactionLayer {
     /// §17.2.3: the ACK matches the INVITE transaction with the same branch and sent-by. For
     /// RFC 2543 peers it matches on Request-URI, From tag, Call-ID, CSeq number and top Via,
     /// and its To tag must be that of the response the transaction sent.
-    @inlinable func inviteTransaction(forACK ack: SIPRequest, routing: RoutingHeaders) -> ServerTransactionID? {
+    @inlinable
+    func inviteTransaction(forACK ack: SIPRequest, routing: RoutingHeaders) -> ServerTransactionID? {
         let ackToTag = routing.to.tag
         let key = ServerKey(ack, routing: routing, method: .invite, toTag: nil)
         switch key.fields {
@@ -113,7 +122,9 @@ extension TransactionLayer {
             }
             guard ackToTag != nil else { return nil }
             legacy.toTag = ackToTag
-            if let id = serverIndex[ServerKey(.legacy(legacy))], servers.read(id.slot, { $0.responseToTag == ackToTag }) == true {
+            if let id = serverIndex[ServerKey(.legacy(legacy))],
+                servers.read(id.slot, { $0.responseToTag == ackToTag }) == true
+            {
                 return id
             }
             return nil

@@ -52,7 +52,8 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
 
     /// Fires every timer due at or before `now`: retransmissions, timeouts, and the removal of
     /// transactions whose last timer ran out.
-    @inlinable public mutating func advance(to now: Int64) -> [Action] {
+    @inlinable
+    public mutating func advance(to now: Int64) -> [Action] {
         var actions: [Action] = []
         while let timer = timerHeap.first, timer.deadline <= now {
             timerHeap.removeFirst()
@@ -65,7 +66,8 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
     /// Ends a transaction at once, without waiting for its timers. RFC 3261 §9.1: an INVITE
     /// client transaction whose CANCEL got no final response within 64*T1 is destroyed so;
     /// a TU may also drop a server transaction after a transport error (§17.2.4).
-    @inlinable public mutating func terminate(_ id: TransactionID) -> [Action] {
+    @inlinable
+    public mutating func terminate(_ id: TransactionID) -> [Action] {
         switch id {
         case .server(let server):
             guard servers.contains(server.slot) else { return [] }
@@ -80,7 +82,8 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
 
     // MARK: - Timers
 
-    @inlinable mutating func fire(_ timer: ScheduledTimer, now: Int64, into actions: inout [Action]) {
+    @inlinable
+    mutating func fire(_ timer: ScheduledTimer, now: Int64, into actions: inout [Action]) {
         switch timer.owner {
         case .server(let slot):
             let id = ServerTransactionID(slot)
@@ -100,11 +103,13 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
     }
 
     /// A heap entry is live while its transaction exists and still wants that timer at that time.
-    @inlinable func isLive(_ timer: ScheduledTimer) -> Bool {
+    @inlinable
+    func isLive(_ timer: ScheduledTimer) -> Bool {
         Self.isLive(timer, servers: servers, clients: clients)
     }
 
-    @inlinable static func isLive(
+    @inlinable
+    static func isLive(
         _ timer: ScheduledTimer, servers: TransactionSlab<ServerEntry>, clients: TransactionSlab<ClientEntry>
     ) -> Bool {
         switch timer.owner {
@@ -117,14 +122,16 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
 
     /// Keeps `nextDeadline` exact: stale timers (of ended transactions, or replaced ones) are
     /// removed from the top of the heap as soon as they get there.
-    @inlinable mutating func dropStaleTimers() {
+    @inlinable
+    mutating func dropStaleTimers() {
         while let top = timerHeap.first, !isLive(top) {
             timerHeap.removeFirst()
         }
     }
 
     /// Schedules the deadlines `sync` reported as new.
-    @inlinable mutating func schedule(_ update: TimerUpdate, owner: ScheduledTimer.Owner) {
+    @inlinable
+    mutating func schedule(_ update: TimerUpdate, owner: ScheduledTimer.Owner) {
         if let deadline = update.retransmission {
             timerHeap.insert(deadline: deadline, owner: owner, role: .retransmission)
         }
@@ -144,7 +151,8 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
 
     /// Runs `event` on the server transaction, then schedules its new timers and removes it if
     /// it ended. Does nothing if `id` is no longer live.
-    @inlinable mutating func updateServer(
+    @inlinable
+    mutating func updateServer(
         _ id: ServerTransactionID, _ actions: inout [Action],
         _ event: (inout ServerEntry, inout [Action]) -> Void
     ) {
@@ -163,7 +171,8 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
 
     /// Runs `event` on the client transaction, then schedules its new timers and removes it if
     /// it ended. Does nothing if `id` is no longer live.
-    @inlinable mutating func updateClient(
+    @inlinable
+    mutating func updateClient(
         _ id: ClientTransactionID, _ actions: inout [Action],
         _ event: (inout ClientEntry, inout [Action]) -> Void
     ) {
@@ -180,14 +189,16 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
         }
     }
 
-    @inlinable mutating func removeServer(_ id: ServerTransactionID) {
+    @inlinable
+    mutating func removeServer(_ id: ServerTransactionID) {
         guard let entry = servers.remove(id.slot) else { return }
         if let index = serverIndex.index(forKey: entry.key), serverIndex[index].value == id {
             serverIndex.remove(at: index)
         }
     }
 
-    @inlinable mutating func removeClient(_ id: ClientTransactionID) {
+    @inlinable
+    mutating func removeClient(_ id: ClientTransactionID) {
         guard let entry = clients.remove(id.slot) else { return }
         if let index = clientIndex.index(forKey: entry.key), clientIndex[index].value == id {
             clientIndex.remove(at: index)

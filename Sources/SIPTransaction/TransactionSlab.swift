@@ -1,18 +1,28 @@
 /// Where a transaction lives in a `TransactionSlab`: the slot, and the slot's generation when
 /// the transaction was stored there, so that IDs of ended transactions never match a new one.
+@usableFromInline
 struct SlotID: Hashable, Sendable {
-    var index: UInt32
-    var generation: UInt32
+    @usableFromInline var index: UInt32
+    @usableFromInline var generation: UInt32
+
+    @inlinable init(index: UInt32, generation: UInt32) {
+        self.index = index
+        self.generation = generation
+    }
 }
 
 /// Dense storage with slot reuse: O(1) insert, lookup and removal with no hashing and no
 /// per-transaction allocation beyond the stored values.
+@usableFromInline
 struct TransactionSlab<Element> {
-    private var elements: [Element?] = []
-    private var generations: [UInt32] = []
-    private var freeSlots: [UInt32] = []
-    private(set) var count = 0
+    @usableFromInline var elements: [Element?] = []
+    @usableFromInline var generations: [UInt32] = []
+    @usableFromInline var freeSlots: [UInt32] = []
+    @usableFromInline var count = 0
 
+    @inlinable init() {}
+
+    @inlinable
     mutating func insert(_ element: Element) -> SlotID {
         count += 1
         if let index = freeSlots.popLast() {
@@ -24,21 +34,27 @@ struct TransactionSlab<Element> {
         return SlotID(index: UInt32(elements.count - 1), generation: 0)
     }
 
+    @inlinable
     func contains(_ id: SlotID) -> Bool {
         let i = Int(id.index)
         return i < elements.count && generations[i] == id.generation && elements[i] != nil
     }
 
-    subscript(_ id: SlotID) -> Element? {
-        contains(id) ? elements[Int(id.index)] : nil
+    /// Reads the element without copying it out; nil when `id` is not live.
+    @inlinable
+    func read<Result>(_ id: SlotID, _ body: (Element) -> Result) -> Result? {
+        guard contains(id) else { return nil }
+        return body(elements[Int(id.index)]!)
     }
 
     /// Mutates the element in place; nil when `id` is not live.
+    @inlinable
     mutating func modify<Result>(_ id: SlotID, _ body: (inout Element) -> Result) -> Result? {
         guard contains(id) else { return nil }
         return body(&elements[Int(id.index)]!)
     }
 
+    @inlinable
     @discardableResult
     mutating func remove(_ id: SlotID) -> Element? {
         guard contains(id) else { return nil }
@@ -53,11 +69,3 @@ struct TransactionSlab<Element> {
 }
 
 extension TransactionSlab: Sendable where Element: Sendable {}
-
-extension TransactionSlab {
-    /// Reads the element without copying it out; nil when `id` is not live.
-    func read<Result>(_ id: SlotID, _ body: (Element) -> Result) -> Result? {
-        guard contains(id) else { return nil }
-        return body(elements[Int(id.index)]!)
-    }
-}

@@ -111,7 +111,8 @@ struct InviteClientTransactionTests {
 
     @Test func ackCopiesOnlyTheTopVia() {
         var request = invite.0
-        request.headers.set(HeaderName.via, "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKtop, SIP/2.0/UDP 10.0.0.7;branch=z9hG4bKlow")
+        request.headers.set(
+            HeaderName.via, "SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKtop, SIP/2.0/UDP 10.0.0.7;branch=z9hG4bKlow")
         let busy = Messages.response(603, to: request).0
         let ack = SIPRequest.acknowledging(busy, of: request)
         #expect(ack.headers.values(HeaderName.via) == ["SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKtop"])

@@ -71,10 +71,12 @@ struct InviteServerTransactionTests {
             layer.receiveRequest(invite.0, routing: invite.1, from: phone, reliable: false, now: 600) == [
                 .send(.response(busy.0), to: phone)
             ])
-        #expect(layer.receiveRequest(ackForFinal.0, routing: ackForFinal.1, from: phone, reliable: false, now: 700) == [])
+        #expect(
+            layer.receiveRequest(ackForFinal.0, routing: ackForFinal.1, from: phone, reliable: false, now: 700) == [])
         // Confirmed: Timer G and H stop, Timer I runs for T4.
         #expect(layer.nextDeadline == 5_700)
-        #expect(layer.receiveRequest(ackForFinal.0, routing: ackForFinal.1, from: phone, reliable: false, now: 800) == [])
+        #expect(
+            layer.receiveRequest(ackForFinal.0, routing: ackForFinal.1, from: phone, reliable: false, now: 800) == [])
         #expect(layer.receiveRequest(invite.0, routing: invite.1, from: phone, reliable: false, now: 900) == [])
         #expect(runTimers(&layer, until: 60_000).map(\.action) == [.terminated(.server(id))])
         #expect(layer.count == 0)
@@ -89,7 +91,10 @@ struct InviteServerTransactionTests {
         #expect(layer.respond(busy.0, to: id, now: 0) == [.send(.response(busy.0), to: peer)])
         #expect(layer.nextDeadline == 32_000)
         let ack = Messages.request("ACK", branch: "z9hG4bKtcp1", transport: "TCP", toTag: "t1")
-        #expect(layer.receiveRequest(ack.0, routing: ack.1, from: peer, reliable: true, now: 10) == [.terminated(.server(id))])
+        #expect(
+            layer.receiveRequest(ack.0, routing: ack.1, from: peer, reliable: true, now: 10) == [
+                .terminated(.server(id))
+            ])
         #expect(layer.count == 0)
         #expect(layer.nextDeadline == nil)
     }

@@ -18,7 +18,8 @@ struct TransactionMatchingTests {
         let ok = Messages.response(200, to: Messages.request("OPTIONS").0)
         _ = layer.respond(ok.0, to: first, now: 1)
         let retransmission = Messages.request("OPTIONS", branch: "z9hG4bKsame", sentBy: "PC.Example:5060")
-        let lower = try deliver(Messages.request("OPTIONS", branch: "z9hG4bKsame", sentBy: "pc.example:5060"), to: &layer)
+        let lower = try deliver(
+            Messages.request("OPTIONS", branch: "z9hG4bKsame", sentBy: "pc.example:5060"), to: &layer)
         _ = layer.respond(ok.0, to: lower, now: 1)
         #expect(
             layer.receiveRequest(retransmission.0, routing: retransmission.1, from: phone, reliable: false, now: 2) == [
@@ -141,7 +142,8 @@ struct TransactionMatchingTests {
 
         let cancelOK = Messages.response(200, to: cancel.0)
         #expect(
-            layer.receiveResponse(cancelOK.0, routing: cancelOK.1, now: 300) == [.deliverResponse(cancelID, cancelOK.0)])
+            layer.receiveResponse(cancelOK.0, routing: cancelOK.1, now: 300) == [.deliverResponse(cancelID, cancelOK.0)]
+        )
         let requestTerminated = Messages.response(487, to: invite.0)
         let actions = layer.receiveResponse(requestTerminated.0, routing: requestTerminated.1, now: 310)
         #expect(actions.first == .deliverResponse(inviteID, requestTerminated.0))
@@ -193,7 +195,8 @@ enum SIPTokenCheck {
     /// RFC 3261 §25.1 token characters.
     static func isToken(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             Array("-.!%*_+`'~".utf8).contains(byte)

@@ -8,7 +8,9 @@ struct TransactionTimerTests {
     @Test func defaultsAreThoseOfRFC3261() {
         let timers = TransactionTimers()
         #expect(timers.t1 == 500 && timers.t2 == 4_000 && timers.t4 == 5_000)
-        #expect([timers.timerB, timers.timerF, timers.timerH, timers.timerL, timers.timerM] == Array(repeating: 32_000, count: 5))
+        #expect(
+            [timers.timerB, timers.timerF, timers.timerH, timers.timerL, timers.timerM]
+                == Array(repeating: 32_000, count: 5))
         #expect(timers.timerD(reliable: false) == 32_000 && timers.timerD(reliable: true) == 0)
         #expect(timers.timerI(reliable: false) == 5_000 && timers.timerI(reliable: true) == 0)
         #expect(timers.timerJ(reliable: false) == 32_000 && timers.timerJ(reliable: true) == 0)
@@ -20,7 +22,11 @@ struct TransactionTimerTests {
         let register = Messages.request("REGISTER")
         let (id, _) = layer.sendRequest(register.0, to: trunk, reliable: false, now: 0)
         let log = runTimers(&layer, until: 10_000)
-        #expect(sendTimes(log) == [100, 300, 700, 1_100, 1_500, 1_900, 2_300, 2_700, 3_100, 3_500, 3_900, 4_300, 4_700, 5_100, 5_500, 5_900, 6_300])
+        #expect(
+            sendTimes(log) == [
+                100, 300, 700, 1_100, 1_500, 1_900, 2_300, 2_700, 3_100, 3_500, 3_900, 4_300, 4_700, 5_100, 5_500,
+                5_900, 6_300,
+            ])
         #expect(log.suffix(2).map(\.action) == [.timeout(id), .terminated(.client(id))])
         #expect(log.last?.time == 6_400)
     }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+@testable import CarePhoneServer
+
+@Suite struct ServerConfigurationTests {
+    func write(_ json: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("carephone-config-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func readsEveryKey() throws {
+        let path = try write("""
+            {"data": "/srv/carephone", "bind": ["127.0.0.1", "::1"], "sip_port": 5070, "http_port": 8081,
+             "server_names": ["pbx.clinic.example"], "log_level": "debug", "nonce_lifetime": 120, "qualify_interval": 30,
+             "sqlite_synchronous": "NORMAL",
+             "registrar": {"min_expires": 30, "default_expires": 1800, "max_expires": 7200, "max_contacts": 4},
+             "auth_throttle": {"window_seconds": 120, "slow_after_failures": 3, "block_after_failures": 6, "block_seconds": 900,
+                               "user_alarm_after_failures": 50, "delay_milliseconds": 250}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = ServerConfiguration()
+        try c.load(file: path)
+        #expect(c.dataDirectory == "/srv/carephone")
+        #expect(c.bindAddresses == ["127.0.0.1", "::1"])
+        #expect(c.sipPort == 5070 && c.httpPort == 8081)
+        #expect(c.serverNames == ["pbx.clinic.example"])
+        #expect(c.logLevel == "debug" && c.nonceLifetime == 120 && c.qualifyInterval == 30 && c.sqliteSynchronous == "NORMAL")
+        #expect(c.registrar.minExpires == 30 && c.registrar.defaultExpires == 1800 && c.registrar.maxExpires == 7200 && c.registrar.maxContactsPerAOR == 4)
+        #expect(c.throttle.window == 120 && c.throttle.slowAfter == 3 && c.throttle.blockAfter == 6 && c.throttle.blockSeconds == 900)
+        #expect(c.throttle.userAlarmAfter == 50 && c.throttle.delayMilliseconds == 250)
+    }
+
+    @Test(arguments: [
+        ("{\"sip_prot\": 5070}", "unknown key sip_prot"),
+        ("{\"sip_port\": \"5070\"}", "sip_port must be a whole number"),
+        ("{\"sip_port\": 70000}", "sip_port is 70000; it must be between 1 and 65535"),
+        ("{\"registrar\": {\"min_expire\": 5}}", "unknown key registrar.min_expire"),
+        ("{\"registrar\": {\"min_expires\": 600, \"max_expires\": 60}}", "registrar.min_expires (600) is above registrar.max_expires (60)"),
+        ("{\"log_level\": \"loud\"}", "log_level is \"loud\"; use one of trace, debug, info, notice, warning, error"),
+        ("[1, 2]", "the top level must be a JSON object"),
+        ("{\"sip_port\": }", "not valid JSON"),
+    ])
+    func errorsNameTheKey(_ json: String, _ message: String) throws {
+        let path = try write(json)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = ServerConfiguration()
+        do {
+            try c.load(file: path)
+            Issue.record("expected an error for \(json)")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains(message), "\(error.description)")
+            #expect(error.description.hasPrefix(path))
+        }
+        #expect(c.sipPort == 5060 || json.contains("5060"))
+    }
+
+    @Test func missingFile() {
+        var c = ServerConfiguration()
+        #expect(throws: ConfigurationError("/nonexistent/carephone.json: cannot read the config file")) {
+            try c.load(file: "/nonexistent/carephone.json")
+        }
+    }
+}
