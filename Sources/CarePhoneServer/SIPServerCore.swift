@@ -76,9 +76,8 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             }
             if registrar.isBlocked(inbound.peer.host, now: Self.nowSeconds()) { return }
             // RFC 3261 §18.2.1 / RFC 3581: record where the request really came from.
-            ResponseDestination.stampTopVia(&request, topVia: routing.topVia, source: inbound.peer)
             var stamped = routing
-            if let via = try? Via(parsing: request.headers.listElements(HeaderName.via).first ?? "") { stamped.vias[0] = via }
+            stamped.vias[0] = ResponseDestination.stampTopVia(&request, topVia: routing.topVia, source: inbound.peer)
             let replyTo = ResponseDestination.peer(for: routing.topVia, requestCameFrom: inbound.peer)
             let actions = transactions.receiveRequest(request, routing: stamped, from: replyTo, reliable: inbound.peer.transport.isReliable, now: Self.nowMilliseconds())
             perform(actions, local: inbound.local, source: inbound.peer)
@@ -282,8 +281,9 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
 
     static func log(_ event: Registrar.Event, _ logger: Logger) {
         switch event {
-        case .registered(let aor, let contact, let expires, let source):
-            logger.info("registered", metadata: ["aor": "\(aor)", "contact": "\(contact)", "expires": "\(expires)", "source": "\(source)"])
+        case .registered(let aor, let contact, let expires, let source, let refreshed):
+            // A phone refreshes every few minutes: only new contacts are worth an info line.
+            logger.log(level: refreshed ? .debug : .info, "registered", metadata: ["aor": "\(aor)", "contact": "\(contact)", "expires": "\(expires)", "source": "\(source)"])
         case .unregistered(let aor, let contact):
             logger.info("unregistered", metadata: ["aor": "\(aor)", "contact": "\(contact)"])
         case .throttle(.sourceBlocked(let source, let failures, let seconds)):

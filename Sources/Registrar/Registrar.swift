@@ -36,7 +36,8 @@ public final class Registrar: @unchecked Sendable {
 
     public enum Event: Sendable, Equatable {
         case throttle(AuthThrottle.Event)
-        case registered(aor: String, contact: String, expires: UInt32, source: String)
+        /// `refreshed` is false for a contact that was not registered before.
+        case registered(aor: String, contact: String, expires: UInt32, source: String, refreshed: Bool)
         case unregistered(aor: String, contact: String)
     }
 
@@ -208,7 +209,9 @@ public final class Registrar: @unchecked Sendable {
         response.headers.add(HeaderName.date, Self.httpDate(now))
         for change in changes {
             switch change {
-            case .upsert(let b): log(.registered(aor: aor, contact: b.contactURI, expires: UInt32(b.expiresAt - now), source: "\(source.transport):\(source.host):\(source.port)"))
+            case .upsert(let b):
+                let refreshed = current.contains { $0.contactURI == b.contactURI }
+                log(.registered(aor: aor, contact: b.contactURI, expires: UInt32(b.expiresAt - now), source: "\(source.transport):\(source.host):\(source.port)", refreshed: refreshed))
             case .remove(_, let contact): log(.unregistered(aor: aor, contact: contact))
             default: break
             }

@@ -72,9 +72,9 @@ extension TransactionLayer {
     /// for RFC 2543 peers, the same Request-URI, tags, Call-ID, CSeq number and top Via).
     /// Nil when there is none: the TU answers the CANCEL with 481.
     @inlinable
-    public func serverTransaction(matchingCancel cancel: SIPRequest, routing: RoutingHeaders)
-        -> ServerTransactionID?
-    {
+    public func serverTransaction(
+        matchingCancel cancel: SIPRequest, routing: RoutingHeaders
+    ) -> ServerTransactionID? {
         serverIndex[ServerKey(cancel, routing: routing, method: .invite, toTag: routing.to.tag)]
     }
 

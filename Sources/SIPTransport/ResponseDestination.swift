@@ -19,19 +19,22 @@ public enum ResponseDestination {
     }
 
     /// Adds `received` and fills `rport` on the top Via of a request as a server must
-    /// (RFC 3261 §18.2.1, RFC 3581 §4).
-    public static func stampTopVia(_ request: inout SIPRequest, topVia: Via, source: SIPPeer) {
+    /// (RFC 3261 §18.2.1, RFC 3581 §4). Returns the Via as it now stands.
+    @discardableResult
+    public static func stampTopVia(_ request: inout SIPRequest, topVia: Via, source: SIPPeer) -> Via {
         var via = topVia
         var changed = false
-        if via.host != source.host {
-            via.parameters.set("received", source.host)
+        let sourceHost = source.host
+        if via.host != sourceHost {
+            via.parameters.set("received", sourceHost)
             changed = true
         }
         if via.rport != nil {
             via.parameters.set("rport", String(source.port))
-            if via.received == nil { via.parameters.set("received", source.host) }
+            if via.received == nil { via.parameters.set("received", sourceHost) }
             changed = true
         }
         if changed { request.headers.replaceTopVia(with: via.description) }
+        return via
     }
 }

@@ -25,89 +25,104 @@ public struct NameAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: String, header: String = "address") throws(SIPParseError) {
-        let s = SIPGrammar.trim(Substring(text))
-        var rest: Substring
+        let b = Array(text.utf8)
+        try self.init(b, 0, b.count, header: header)
+    }
+
+    init(_ b: [UInt8], _ from: Int, _ to: Int, header: String) throws(SIPParseError) {
+        var i = Bytes.skipWhitespace(b, from, to)
+        let end = Bytes.trimEnd(b, i, to)
         var display: String?
-        if s.hasPrefix("\"") {
-            let (quoted, after) = try QuotedString.parse(s, header: header)
+        var laquot: Int?
+        if i < end, b[i] == UInt8(ascii: "\"") {
+            let (quoted, after) = try QuotedString.parse(b, i, end, header: header)
             display = quoted
-            rest = SIPGrammar.trim(after)
-            guard rest.hasPrefix("<") else { throw .invalidHeaderValue(header: header, reason: "display name must be followed by <URI>") }
-        } else if let lt = s.firstIndex(of: "<") {
-            let name = SIPGrammar.trim(s[s.startIndex..<lt])
+            i = Bytes.skipWhitespace(b, after, end)
+            guard i < end, b[i] == UInt8(ascii: "<") else {
+                throw .invalidHeaderValue(header: header, reason: "display name must be followed by <URI>")
+            }
+            laquot = i
+        } else if let lt = Bytes.find(UInt8(ascii: "<"), in: b, from: i, to: end) {
             // RFC 3261 §25.1: display-name = *(token LWS) / quoted-string. We also accept UTF-8
             // letters unquoted ("Niccolò"), which phones send, but never ASCII separators.
-            for word in name.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            where !word.utf8.allSatisfy({ $0 >= 0x80 || SIPGrammar.isToken($0) }) {
-                throw .invalidHeaderValue(header: header, reason: "display name '\(word)' must be quoted")
+            let nameEnd = Bytes.trimEnd(b, i, lt)
+            for k in i..<nameEnd {
+                let c = b[k]
+                if !(c >= 0x80 || SIPGrammar.isToken(c) || c == 0x20 || c == 0x09) {
+                    let word = Bytes.string(b, i, nameEnd)
+                    throw .invalidHeaderValue(header: header, reason: "display name '\(word)' must be quoted")
+                }
             }
-            display = name.isEmpty ? nil : String(name)
-            rest = s[lt...]
-        } else {
-            rest = s
+            if nameEnd > i { display = Bytes.string(b, i, nameEnd) }
+            laquot = lt
         }
-        var paramText: Substring
-        if rest.hasPrefix("<") {
-            guard let gt = rest.firstIndex(of: ">") else {
+        var paramStart: Int
+        if let lt = laquot {
+            guard let gt = Bytes.find(UInt8(ascii: ">"), in: b, from: lt, to: end) else {
                 throw .invalidHeaderValue(header: header, reason: "missing '>'")
             }
-            let inner = rest[rest.index(after: rest.startIndex)..<gt]
-            if inner.utf8.contains(where: { $0 == 0x20 || $0 == 0x09 }) {
+            for k in (lt + 1)..<gt where b[k] == 0x20 || b[k] == 0x09 {
                 throw .invalidHeaderValue(header: header, reason: "whitespace inside <URI>")
             }
-            uri = try URI(parsing: String(inner))
-            paramText = rest[rest.index(after: gt)...]
+            uri = try URI(b, lt + 1, gt, whole: Bytes.string(b, lt + 1, gt))
+            paramStart = gt + 1
         } else {
-            // addr-spec: the URI ends at the first ';' and may not contain '?' or ','
+            // addr-spec: the URI ends at the first ';' or whitespace and may not contain '?' or ','
             // (RFC 3261 §20: such URIs must be enclosed in angle brackets).
-            let end = rest.firstIndex(where: { $0 == ";" || $0 == " " || $0 == "\t" }) ?? rest.endIndex
-            let spec = rest[rest.startIndex..<end]
-            if spec.contains("?") || spec.contains(",") {
-                throw .invalidHeaderValue(header: header, reason: "URI with '?' or ',' must be enclosed in <>")
+            var e = i
+            while e < end, b[e] != UInt8(ascii: ";"), b[e] != 0x20, b[e] != 0x09 {
+                if b[e] == UInt8(ascii: "?") || b[e] == UInt8(ascii: ",") {
+                    throw .invalidHeaderValue(header: header, reason: "URI with '?' or ',' must be enclosed in <>")
+                }
+                e += 1
             }
-            uri = try URI(parsing: String(spec))
-            paramText = rest[end...]
+            uri = try URI(b, i, e, whole: Bytes.string(b, i, e))
+            paramStart = e
         }
         displayName = display
-        parameters = try GenericParameters.parse(paramText, header: header)
+        parameters = try GenericParameters.parse(b, paramStart, end, header: header)
     }
 }
 
 /// `*( SEMI generic-param )` with LWS allowed around `;` and `=` (RFC 3261 §25.1).
 enum GenericParameters {
     static func parse(_ text: Substring, header: String) throws(SIPParseError) -> [Parameter] {
+        let b = Array(text.utf8)
+        return try parse(b, 0, b.count, header: header)
+    }
+
+    static func parse(_ b: [UInt8], _ from: Int, _ to: Int, header: String) throws(SIPParseError) -> [Parameter] {
         var params: [Parameter] = []
-        var rest = SIPGrammar.trim(text)
-        while !rest.isEmpty {
-            guard rest.hasPrefix(";") else {
-                throw .invalidHeaderValue(header: header, reason: "unexpected '\(rest.prefix(20))'")
+        var i = Bytes.skipWhitespace(b, from, to)
+        while i < to {
+            guard b[i] == UInt8(ascii: ";") else {
+                throw .invalidHeaderValue(header: header, reason: "unexpected '\(Bytes.string(b, i, min(to, i + 20)))'")
             }
-            rest = SIPGrammar.trim(rest.dropFirst())
-            let nameEnd = rest.firstIndex(where: { !SIPGrammar.isToken($0.asciiValue ?? 0) }) ?? rest.endIndex
-            let name = rest[rest.startIndex..<nameEnd]
-            if name.isEmpty { throw .invalidHeaderValue(header: header, reason: "empty parameter") }
-            rest = SIPGrammar.trim(rest[nameEnd...])
+            i = Bytes.skipWhitespace(b, i + 1, to)
+            let nameStart = i
+            while i < to, SIPGrammar.isToken(b[i]) { i += 1 }
+            if i == nameStart { throw .invalidHeaderValue(header: header, reason: "empty parameter") }
+            let name = Bytes.string(b, nameStart, i)
+            i = Bytes.skipWhitespace(b, i, to)
             var value: String?
-            if rest.hasPrefix("=") {
-                rest = SIPGrammar.trim(rest.dropFirst())
-                if rest.hasPrefix("\"") {
-                    let (q, after) = try QuotedString.parse(rest, header: header)
+            if i < to, b[i] == UInt8(ascii: "=") {
+                i = Bytes.skipWhitespace(b, i + 1, to)
+                if i < to, b[i] == UInt8(ascii: "\"") {
+                    let (q, after) = try QuotedString.parse(b, i, to, header: header)
                     value = "\"" + QuotedString.escape(q) + "\""
-                    rest = SIPGrammar.trim(after)
+                    i = after
                 } else {
                     // token, host or IPv6 reference
-                    let end = rest.firstIndex(where: {
-                        let b = $0.asciiValue ?? 0
-                        return !(SIPGrammar.isToken(b) || b == UInt8(ascii: ":") || b == UInt8(ascii: "[")
-                            || b == UInt8(ascii: "]"))
-                    }) ?? rest.endIndex
-                    let v = rest[rest.startIndex..<end]
-                    if v.isEmpty { throw .invalidHeaderValue(header: header, reason: "parameter '\(name)' has an empty value") }
-                    value = String(v)
-                    rest = SIPGrammar.trim(rest[end...])
+                    let valueStart = i
+                    while i < to, SIPGrammar.isToken(b[i]) || b[i] == UInt8(ascii: ":") || b[i] == UInt8(ascii: "[") || b[i] == UInt8(ascii: "]") {
+                        i += 1
+                    }
+                    if i == valueStart { throw .invalidHeaderValue(header: header, reason: "parameter '\(name)' has an empty value") }
+                    value = Bytes.string(b, valueStart, i)
                 }
+                i = Bytes.skipWhitespace(b, i, to)
             }
-            params.append(Parameter(String(name), value))
+            params.append(Parameter(name, value))
         }
         return params
     }
@@ -115,22 +130,22 @@ enum GenericParameters {
 
 /// RFC 3261 §25.1 quoted-string with quoted-pair escapes.
 public enum QuotedString {
-    /// Parses a quoted string at the start of `s`; returns the unescaped content and the rest.
-    static func parse(_ s: Substring, header: String) throws(SIPParseError) -> (String, Substring) {
-        var out = ""
-        var i = s.index(after: s.startIndex)
-        while i < s.endIndex {
-            let c = s[i]
-            if c == "\\" {
-                let next = s.index(after: i)
-                guard next < s.endIndex else { break }
-                out.append(s[next])
-                i = s.index(after: next)
+    /// Parses the quoted string starting at `from` (a '"'); returns the unescaped content and
+    /// the index after the closing quote.
+    static func parse(_ b: [UInt8], _ from: Int, _ to: Int, header: String) throws(SIPParseError) -> (String, Int) {
+        var out: [UInt8] = []
+        var i = from + 1
+        while i < to {
+            let c = b[i]
+            if c == UInt8(ascii: "\\") {
+                guard i + 1 < to else { break }
+                out.append(b[i + 1])
+                i += 2
                 continue
             }
-            if c == "\"" { return (out, s[s.index(after: i)...]) }
+            if c == UInt8(ascii: "\"") { return (String(decoding: out, as: UTF8.self), i + 1) }
             out.append(c)
-            i = s.index(after: i)
+            i += 1
         }
         throw .invalidHeaderValue(header: header, reason: "unterminated quoted string")
     }

@@ -27,34 +27,46 @@ public struct Via: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(SIPParseError) {
-        let s = SIPGrammar.trim(Substring(text))
+        let b = Array(text.utf8)
+        try self.init(b, 0, b.count)
+    }
+
+    init(_ b: [UInt8], _ from: Int, _ to: Int) throws(SIPParseError) {
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport, LWS allowed around SLASH
-        let parts = s.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .invalidHeaderValue(header: "Via", reason: "missing SIP/2.0/transport") }
-        let name = SIPGrammar.trim(parts[0])
-        let version = SIPGrammar.trim(parts[1])
-        guard name.uppercased() == "SIP", version == "2.0" else {
+        func token(_ i: inout Int) -> (Int, Int) {
+            i = Bytes.skipWhitespace(b, i, to)
+            let start = i
+            while i < to, SIPGrammar.isToken(b[i]) { i += 1 }
+            let range = (start, i)
+            i = Bytes.skipWhitespace(b, i, to)
+            return range
+        }
+        var i = from
+        let name = token(&i)
+        guard i < to, b[i] == UInt8(ascii: "/") else { throw .invalidHeaderValue(header: "Via", reason: "missing SIP/2.0/transport") }
+        i += 1
+        let version = token(&i)
+        guard i < to, b[i] == UInt8(ascii: "/") else { throw .invalidHeaderValue(header: "Via", reason: "missing SIP/2.0/transport") }
+        i += 1
+        guard Bytes.equalsLowercase(b, name.0, name.1, "sip"), Bytes.equalsLowercase(b, version.0, version.1, "2.0") else {
             throw .invalidHeaderValue(header: "Via", reason: "protocol must be SIP/2.0")
         }
-        var rest = SIPGrammar.trim(parts[2])
-        let transportEnd = rest.firstIndex(where: { !SIPGrammar.isToken($0.asciiValue ?? 0) }) ?? rest.endIndex
-        let transport = rest[rest.startIndex..<transportEnd]
-        guard !transport.isEmpty else { throw .invalidHeaderValue(header: "Via", reason: "missing transport") }
-        rest = SIPGrammar.trim(rest[transportEnd...])
-        let hostEnd = rest.firstIndex(where: { $0 == ";" || $0 == " " || $0 == "\t" }) ?? rest.endIndex
-        let hostport = rest[rest.startIndex..<hostEnd]
-        guard !hostport.isEmpty else { throw .invalidHeaderValue(header: "Via", reason: "missing sent-by host") }
+        let transport = token(&i)
+        guard transport.1 > transport.0 else { throw .invalidHeaderValue(header: "Via", reason: "missing transport") }
+        let hostStart = i
+        while i < to, b[i] != UInt8(ascii: ";"), b[i] != 0x20, b[i] != 0x09 { i += 1 }
+        guard i > hostStart else { throw .invalidHeaderValue(header: "Via", reason: "missing sent-by host") }
         let host: String
         let port: Int?
         do {
-            (host, port) = try SIPURI.hostAndPort(hostport, whole: String(hostport))
+            (host, port) = try SIPURI.hostAndPort(b, hostStart, i, whole: "")
         } catch {
-            throw .invalidHeaderValue(header: "Via", reason: "invalid sent-by '\(hostport)'")
+            throw .invalidHeaderValue(header: "Via", reason: "invalid sent-by '\(Bytes.string(b, hostStart, i))'")
         }
-        self.transport = transport.uppercased()
+        self.transport = Bytes.string(b, transport.0, transport.1).uppercased()
         self.host = host
         self.port = port
-        self.parameters = try GenericParameters.parse(rest[hostEnd...], header: "Via")
+        self.parameters = try GenericParameters.parse(b, i, Bytes.trimEnd(b, i, to), header: "Via")
     }
 
     /// All Via values of a message, top first.

@@ -87,32 +87,42 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 /// Splits comma-separated header values, respecting quoted strings and `<...>`.
 public enum HeaderList {
     public static func split(_ value: String) -> [String] {
+        // Fast path: most values hold no comma at all.
+        if !value.utf8.contains(UInt8(ascii: ",")) { return [trimmed(value)] }
+        let b = Array(value.utf8)
         var parts: [String] = []
         var inQuotes = false
         var inAngle = false
-        var escaped = false
-        var start = value.startIndex
-        var i = value.startIndex
-        while i < value.endIndex {
-            let c = value[i]
-            if escaped {
-                escaped = false
-            } else if inQuotes {
-                if c == "\\" { escaped = true } else if c == "\"" { inQuotes = false }
-            } else if c == "\"" {
+        var start = 0
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if inQuotes {
+                if c == UInt8(ascii: "\\") { i += 1 } else if c == UInt8(ascii: "\"") { inQuotes = false }
+            } else if c == UInt8(ascii: "\"") {
                 inQuotes = true
-            } else if c == "<" {
+            } else if c == UInt8(ascii: "<") {
                 inAngle = true
-            } else if c == ">" {
+            } else if c == UInt8(ascii: ">") {
                 inAngle = false
-            } else if c == ",", !inAngle {
-                parts.append(String(SIPGrammar.trim(value[start..<i])))
-                start = value.index(after: i)
+            } else if c == UInt8(ascii: ","), !inAngle {
+                let s = Bytes.skipWhitespace(b, start, i)
+                parts.append(Bytes.string(b, s, Bytes.trimEnd(b, s, i)))
+                start = i + 1
             }
-            i = value.index(after: i)
+            i += 1
         }
-        parts.append(String(SIPGrammar.trim(value[start..<value.endIndex])))
+        let s = Bytes.skipWhitespace(b, start, b.count)
+        parts.append(Bytes.string(b, s, Bytes.trimEnd(b, s, b.count)))
         return parts
+    }
+
+    static func trimmed(_ value: String) -> String {
+        guard let first = value.utf8.first, let last = value.utf8.last else { return value }
+        if first != 0x20 && first != 0x09 && last != 0x20 && last != 0x09 { return value }
+        let b = Array(value.utf8)
+        let s = Bytes.skipWhitespace(b, 0, b.count)
+        return Bytes.string(b, s, Bytes.trimEnd(b, s, b.count))
     }
 }
 

@@ -17,6 +17,15 @@ extension SIPResponse {
     }
 
     static func hasTag(_ to: String) -> Bool {
-        (try? NameAddress(parsing: to))?.tag != nil
+        // Fast path: no "tag" anywhere means no tag parameter; otherwise parse to be sure.
+        let b = Array(to.utf8)
+        var found = false
+        if b.count >= 3 {
+            for i in 0..<(b.count - 2) where Bytes.lower(b[i]) == 0x74 && Bytes.lower(b[i + 1]) == 0x61 && Bytes.lower(b[i + 2]) == 0x67 {
+                found = true
+                break
+            }
+        }
+        return found && (try? NameAddress(parsing: to))?.tag != nil
     }
 }

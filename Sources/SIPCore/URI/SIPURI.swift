@@ -68,108 +68,130 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         self = uri
     }
 
-    // MARK: parsing
+    // MARK: parsing (on bytes: see Bytes)
 
-    static func parse(scheme: Scheme, rest: Substring, whole: String) throws(SIPParseError) -> SIPURI {
-        for b in rest.utf8 where b <= 0x20 || b == 0x7F || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"") {
-            throw .invalidURI(whole, "contains a space or a character that must be escaped")
+    static func parse(scheme: Scheme, _ b: [UInt8], _ from: Int, _ to: Int, whole: String) throws(SIPParseError) -> SIPURI {
+        for i in from..<to {
+            let c = b[i]
+            if c <= 0x20 || c == 0x7F || c == UInt8(ascii: "<") || c == UInt8(ascii: ">") || c == UInt8(ascii: "\"") {
+                throw .invalidURI(whole, "contains a space or a character that must be escaped")
+            }
         }
         if scheme == .tel {
-            let parts = rest.split(separator: ";", omittingEmptySubsequences: false)
-            guard let number = parts.first, !number.isEmpty else { throw .invalidURI(whole, "empty telephone number") }
-            let params = try parameters(parts.dropFirst(), whole: whole)
-            return SIPURI(scheme: .tel, user: String(number), host: "", parameters: params)
+            let numberEnd = Bytes.find(UInt8(ascii: ";"), in: b, from: from, to: to) ?? to
+            if numberEnd == from { throw .invalidURI(whole, "empty telephone number") }
+            let params = try parameters(b, numberEnd, to, whole: whole)
+            return SIPURI(scheme: .tel, user: Bytes.string(b, from, numberEnd), host: "", parameters: params)
         }
-        var remainder = rest
+        var i = from
         var user: String?
         var password: String?
-        if let at = remainder.firstIndex(of: "@") {
-            let userinfo = remainder[remainder.startIndex..<at]
-            if let colon = userinfo.firstIndex(of: ":") {
-                user = String(userinfo[userinfo.startIndex..<colon])
-                password = String(userinfo[userinfo.index(after: colon)...])
+        if let at = Bytes.find(UInt8(ascii: "@"), in: b, from: from, to: to) {
+            if at == from { throw .invalidURI(whole, "empty user part before '@'") }
+            if let colon = Bytes.find(UInt8(ascii: ":"), in: b, from: from, to: at) {
+                if colon == from { throw .invalidURI(whole, "empty user part before '@'") }
+                user = Bytes.string(b, from, colon)
+                password = Bytes.string(b, colon + 1, at)
             } else {
-                user = String(userinfo)
+                user = Bytes.string(b, from, at)
             }
-            if user?.isEmpty == true { throw .invalidURI(whole, "empty user part before '@'") }
-            remainder = remainder[remainder.index(after: at)...]
+            i = at + 1
         }
-        var headerPart: Substring?
-        if let q = remainder.firstIndex(of: "?") {
-            headerPart = remainder[remainder.index(after: q)...]
-            remainder = remainder[remainder.startIndex..<q]
-        }
-        let pieces = remainder.split(separator: ";", omittingEmptySubsequences: false)
-        let hostport = pieces.first ?? ""
-        let (host, port) = try hostAndPort(hostport, whole: whole)
-        let params = try parameters(pieces.dropFirst(), whole: whole)
+        let question = Bytes.find(UInt8(ascii: "?"), in: b, from: i, to: to)
+        let paramsEnd = question ?? to
+        let hostEnd = Bytes.find(UInt8(ascii: ";"), in: b, from: i, to: paramsEnd) ?? paramsEnd
+        let (host, port) = try hostAndPort(b, i, hostEnd, whole: whole)
+        let params = try parameters(b, hostEnd, paramsEnd, whole: whole)
         var headers: [Parameter] = []
-        if let headerPart {
-            for h in headerPart.split(separator: "&", omittingEmptySubsequences: false) {
-                guard let eq = h.firstIndex(of: "="), eq != h.startIndex else {
-                    throw .invalidURI(whole, "URI header '\(h)' is not name=value")
+        if let question {
+            var h = question + 1
+            while h <= to {
+                let e = Bytes.find(UInt8(ascii: "&"), in: b, from: h, to: to) ?? to
+                guard let eq = Bytes.find(UInt8(ascii: "="), in: b, from: h, to: e), eq != h else {
+                    throw .invalidURI(whole, "URI header '\(Bytes.string(b, h, e))' is not name=value")
                 }
-                headers.append(Parameter(String(h[h.startIndex..<eq]), String(h[h.index(after: eq)...])))
+                headers.append(Parameter(Bytes.string(b, h, eq), Bytes.string(b, eq + 1, e)))
+                h = e + 1
             }
         }
         return SIPURI(scheme: scheme, user: user, password: password, host: host, port: port, parameters: params, headers: headers)
     }
 
-    static func parameters(_ pieces: ArraySlice<Substring>, whole: String) throws(SIPParseError) -> [Parameter] {
+    /// `;name[=value]...` from `from` (which points at a ';' or equals `to`).
+    static func parameters(_ b: [UInt8], _ from: Int, _ to: Int, whole: String) throws(SIPParseError) -> [Parameter] {
+        guard from < to else { return [] }
         var params: [Parameter] = []
-        for piece in pieces {
-            if piece.isEmpty { throw .invalidURI(whole, "empty URI parameter") }
-            if let eq = piece.firstIndex(of: "=") {
-                let name = piece[piece.startIndex..<eq]
-                if name.isEmpty { throw .invalidURI(whole, "URI parameter without a name") }
-                params.append(Parameter(String(name), String(piece[piece.index(after: eq)...])))
+        var i = from + 1
+        while i <= to {
+            let e = Bytes.find(UInt8(ascii: ";"), in: b, from: i, to: to) ?? to
+            if e == i { throw .invalidURI(whole, "empty URI parameter") }
+            if let eq = Bytes.find(UInt8(ascii: "="), in: b, from: i, to: e) {
+                if eq == i { throw .invalidURI(whole, "URI parameter without a name") }
+                params.append(Parameter(Bytes.string(b, i, eq), Bytes.string(b, eq + 1, e)))
             } else {
-                params.append(Parameter(String(piece)))
+                params.append(Parameter(Bytes.string(b, i, e)))
             }
+            i = e + 1
         }
         return params
     }
 
     /// Splits `host[:port]`, accepting IPv6 references in brackets (RFC 3261 §25.1 hostport).
-    static func hostAndPort(_ s: Substring, whole: String) throws(SIPParseError) -> (String, Int?) {
-        var host: Substring
-        var portText: Substring?
-        if s.hasPrefix("[") {
-            guard let close = s.firstIndex(of: "]") else { throw .invalidURI(whole, "unterminated IPv6 reference") }
-            host = s[s.startIndex...close]
-            let after = s[s.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw .invalidURI(whole, "junk after IPv6 reference") }
-                portText = after.dropFirst()
+    static func hostAndPort(_ b: [UInt8], _ from: Int, _ to: Int, whole: String) throws(SIPParseError) -> (String, Int?) {
+        var hostEnd = to
+        var portStart: Int?
+        if from < to, b[from] == UInt8(ascii: "[") {
+            guard let close = Bytes.find(UInt8(ascii: "]"), in: b, from: from, to: to) else {
+                throw .invalidURI(whole, "unterminated IPv6 reference")
             }
-        } else if let colon = s.firstIndex(of: ":") {
-            host = s[s.startIndex..<colon]
-            portText = s[s.index(after: colon)...]
-        } else {
-            host = s
+            hostEnd = close + 1
+            if hostEnd < to {
+                guard b[hostEnd] == UInt8(ascii: ":") else { throw .invalidURI(whole, "junk after IPv6 reference") }
+                portStart = hostEnd + 1
+            }
+        } else if let colon = Bytes.find(UInt8(ascii: ":"), in: b, from: from, to: to) {
+            hostEnd = colon
+            portStart = colon + 1
         }
-        guard isValidHost(host) else { throw .invalidURI(whole, "invalid host '\(host)'") }
+        guard isValidHost(b, from, hostEnd) else {
+            throw .invalidURI(whole, "invalid host '\(Bytes.string(b, from, hostEnd))'")
+        }
         var port: Int?
-        if let portText {
-            guard let p = SIPGrammar.decimal(portText, limit: 65535) else {
-                throw .invalidURI(whole, "invalid port '\(portText)'")
+        if let portStart {
+            var value = 0
+            guard portStart < to, to - portStart <= 5 else { throw .invalidURI(whole, "invalid port '\(Bytes.string(b, portStart, to))'") }
+            for k in portStart..<to {
+                guard SIPGrammar.isDigit(b[k]) else { throw .invalidURI(whole, "invalid port '\(Bytes.string(b, portStart, to))'") }
+                value = value * 10 + Int(b[k] - 0x30)
             }
-            port = Int(p)
+            guard value <= 65535 else { throw .invalidURI(whole, "invalid port '\(Bytes.string(b, portStart, to))'") }
+            port = value
         }
-        return (String(host), port)
+        return (Bytes.string(b, from, hostEnd), port)
     }
 
-    static func isValidHost(_ host: Substring) -> Bool {
-        if host.isEmpty { return false }
-        if host.hasPrefix("[") {
-            return host.hasSuffix("]") && host.utf8.dropFirst().dropLast().allSatisfy {
-                PercentEncoding.hex($0) != nil || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".")
-            } && host.count > 2
+    static func hostAndPort(_ s: Substring, whole: String) throws(SIPParseError) -> (String, Int?) {
+        let b = Array(s.utf8)
+        return try hostAndPort(b, 0, b.count, whole: whole)
+    }
+
+    static func isValidHost(_ b: [UInt8], _ from: Int, _ to: Int) -> Bool {
+        if from >= to { return false }
+        if b[from] == UInt8(ascii: "[") {
+            guard to - from > 2, b[to - 1] == UInt8(ascii: "]") else { return false }
+            for k in (from + 1)..<(to - 1) {
+                let c = b[k]
+                if !(PercentEncoding.hex(c) != nil || c == UInt8(ascii: ":") || c == UInt8(ascii: ".")) { return false }
+            }
+            return true
         }
-        return host.utf8.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == UInt8(ascii: "-")
-                || $0 == UInt8(ascii: ".")
+        for k in from..<to {
+            let c = b[k]
+            if !(SIPGrammar.isDigit(c) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")) {
+                return false
+            }
         }
+        return true
     }
 }
 
@@ -192,26 +214,32 @@ public enum URI: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(SIPParseError) {
-        guard let colon = text.firstIndex(of: ":"), colon != text.startIndex else {
-            throw .invalidURI(text, "missing scheme")
+        let b = Array(text.utf8)
+        try self.init(b, 0, b.count, whole: text)
+    }
+
+    init(_ b: [UInt8], _ from: Int, _ to: Int, whole: String) throws(SIPParseError) {
+        guard let colon = Bytes.find(UInt8(ascii: ":"), in: b, from: from, to: to), colon != from else {
+            throw .invalidURI(whole, "missing scheme")
         }
-        let schemeText = text[text.startIndex..<colon]
-        let rest = text[text.index(after: colon)...]
-        guard let first = schemeText.utf8.first, (first | 0x20) >= 0x61, (first | 0x20) <= 0x7A,
-            schemeText.utf8.allSatisfy({
-                ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || SIPGrammar.isDigit($0) || $0 == UInt8(ascii: "+")
-                    || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
-            })
-        else { throw .invalidURI(text, "invalid scheme") }
-        switch schemeText.lowercased() {
-        case "sip": self = .sip(try SIPURI.parse(scheme: .sip, rest: rest, whole: text))
-        case "sips": self = .sip(try SIPURI.parse(scheme: .sips, rest: rest, whole: text))
-        case "tel": self = .sip(try SIPURI.parse(scheme: .tel, rest: rest, whole: text))
-        default:
-            if rest.isEmpty || rest.utf8.contains(where: { $0 <= 0x20 }) {
-                throw .invalidURI(text, "invalid absolute URI")
+        let first = b[from] | 0x20
+        guard first >= 0x61, first <= 0x7A else { throw .invalidURI(whole, "invalid scheme") }
+        for k in from..<colon {
+            let c = b[k]
+            if !((c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || SIPGrammar.isDigit(c) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")) {
+                throw .invalidURI(whole, "invalid scheme")
             }
-            self = .other(scheme: schemeText.lowercased(), text: text)
+        }
+        if Bytes.equalsLowercase(b, from, colon, "sip") {
+            self = .sip(try SIPURI.parse(scheme: .sip, b, colon + 1, to, whole: whole))
+        } else if Bytes.equalsLowercase(b, from, colon, "sips") {
+            self = .sip(try SIPURI.parse(scheme: .sips, b, colon + 1, to, whole: whole))
+        } else if Bytes.equalsLowercase(b, from, colon, "tel") {
+            self = .sip(try SIPURI.parse(scheme: .tel, b, colon + 1, to, whole: whole))
+        } else {
+            if colon + 1 >= to { throw .invalidURI(whole, "invalid absolute URI") }
+            for k in (colon + 1)..<to where b[k] <= 0x20 { throw .invalidURI(whole, "invalid absolute URI") }
+            self = .other(scheme: Bytes.string(b, from, colon).lowercased(), text: Bytes.string(b, from, to))
         }
     }
 }
