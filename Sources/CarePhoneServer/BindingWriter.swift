@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Registrar
 
 /// Group commit for registrations: changes from many REGISTERs that arrive while a write is in
@@ -7,7 +8,7 @@ import Registrar
 /// hundreds of registrations, which is how every binding is durable before its 200 OK at
 /// thousands of REGISTERs per second.
 final class BindingWriter: @unchecked Sendable {
-    typealias Completion = @Sendable (Result<Void, Error>) -> Void
+    typealias Completion = (Result<Void, Error>) -> Void
 
     private let store: BindingStore
     private let condition = NSCondition()
@@ -15,9 +16,12 @@ final class BindingWriter: @unchecked Sendable {
     private var stopping = false
     private var thread: Thread?
     private let maxBatch: Int
+    /// Completions run here, one hop per committed batch.
+    private let eventLoop: EventLoop
 
-    init(store: BindingStore, maxBatch: Int = 2000) {
+    init(store: BindingStore, eventLoop: EventLoop, maxBatch: Int = 2000) {
         self.store = store
+        self.eventLoop = eventLoop
         self.maxBatch = maxBatch
     }
 
@@ -28,7 +32,7 @@ final class BindingWriter: @unchecked Sendable {
         self.thread = thread
     }
 
-    /// Queues changes; `done` runs on the writer thread once they are durable (or failed).
+    /// Queues changes; `done` runs on the event loop once they are durable (or failed).
     func submit(_ changes: [BindingChange], done: @escaping Completion) {
         condition.lock()
         pending.append((changes, done))
@@ -72,7 +76,10 @@ final class BindingWriter: @unchecked Sendable {
             } catch {
                 result = .failure(error)
             }
-            for item in batch { item.done(result) }
+            let completions = batch.map(\.done)
+            eventLoop.execute {
+                for done in completions { done(result) }
+            }
         }
     }
 }

@@ -85,7 +85,10 @@ public final class SIPTransportService: @unchecked Sendable {
         case .udp:
             guard let channel = udpChannel(for: peer.address) else { return }
             let buffer = channel.allocator.buffer(bytes: bytes)
-            channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer.address, data: buffer), promise: nil)
+            // Written now, flushed once at the end of this event-loop tick: the responses to a
+            // whole batch of received datagrams then leave in one sendmmsg call.
+            channel.write(AddressedEnvelope(remoteAddress: peer.address, data: buffer), promise: nil)
+            scheduleFlush(channel)
         case .tcp, .tls:
             if let channel = connections[peer] {
                 channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
@@ -106,6 +109,19 @@ public final class SIPTransportService: @unchecked Sendable {
                     channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
                 }
         }
+    }
+
+    private var unflushed: [ObjectIdentifier: Channel] = [:]
+
+    private func scheduleFlush(_ channel: Channel) {
+        if unflushed.isEmpty {
+            eventLoop.execute { [self] in
+                let channels = unflushed.values
+                unflushed.removeAll(keepingCapacity: true)
+                for c in channels { c.flush() }
+            }
+        }
+        unflushed[ObjectIdentifier(channel)] = channel
     }
 
     private func udpChannel(for address: SocketAddress) -> Channel? {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Registrar
 import Storage
 import Testing
@@ -12,7 +13,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let database = try DataFolder(path: folder).openDatabase()
         let store = SQLiteBindingStore(database: database)
-        let writer = BindingWriter(store: store, maxBatch: 50)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let writer = BindingWriter(store: store, eventLoop: loop, maxBatch: 50)
         writer.start()
         let count = 500
         let acknowledged = try await withThrowingTaskGroup(of: String.self) { group in
@@ -22,6 +25,7 @@ import Testing
                                           expiresAt: 4_000_000_000, transport: "udp", sourceHost: "192.0.2.1", sourcePort: 5060)
                     return try await withCheckedThrowingContinuation { continuation in
                         writer.submit([.upsert(binding)]) { result in
+                            #expect(loop.inEventLoop)
                             switch result {
                             case .success:
                                 // Durable now: a second connection sees it.
@@ -38,6 +42,7 @@ import Testing
             return all
         }
         writer.stop()
+        try await group.shutdownGracefully()
         #expect(acknowledged.count == count)
         #expect(acknowledged.allSatisfy { !$0.hasPrefix("missing") })
         #expect(try store.loadAll().count == count)
