@@ -25,11 +25,11 @@ public final class CarePhoneApplication: Sendable {
     /// Runs until a shutdown signal. `onReady` gets the SIP and HTTP ports actually bound.
     public func run(onReady: @escaping @Sendable (_ sipAddresses: [String], _ httpPort: Int) -> Void = { _, _ in }) async throws {
         let folder = DataFolder(path: configuration.dataDirectory)
-        // Two connections to one WAL database: the registrar's reads never wait for the writer's fsync.
-        let writerDatabase = try folder.openDatabase(synchronous: configuration.sqliteSynchronous)
-        let readerDatabase = try folder.openDatabase(synchronous: configuration.sqliteSynchronous)
-        let directory = SQLiteDirectoryStore(database: readerDatabase)
-        let bindingStore = SQLiteBindingStore(database: writerDatabase)
+        // SQLiteDatabase keeps a separate read-only connection (WAL), so the registrar's
+        // directory reads never wait for the binding writer's fsync.
+        let database = try folder.openDatabase(synchronous: configuration.sqliteSynchronous)
+        let directory = SQLiteDirectoryStore(database: database)
+        let bindingStore = SQLiteBindingStore(database: database)
         let now = Int64(Date().timeIntervalSince1970)
         let stored = try bindingStore.loadAll()
         try bindingStore.apply([.removeExpired(atOrBefore: now)])

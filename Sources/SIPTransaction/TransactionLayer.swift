@@ -60,7 +60,20 @@ public struct TransactionLayer<Peer: Hashable & Sendable>: Sendable {
             fire(timer, now: now, into: &actions)
         }
         dropStaleTimers()
+        shrinkIndexesAfterBurst()
         return actions
+    }
+
+    /// Dictionaries keep their peak capacity; after a burst (thousands of REGISTERs kept 32 s
+    /// in Completed) rebuild an index that has become mostly empty, so memory follows load.
+    @inlinable
+    mutating func shrinkIndexesAfterBurst() {
+        if serverIndex.capacity > 4096, serverIndex.count * 8 < serverIndex.capacity {
+            serverIndex = Dictionary(uniqueKeysWithValues: serverIndex.map { ($0.key, $0.value) })
+        }
+        if clientIndex.capacity > 4096, clientIndex.count * 8 < clientIndex.capacity {
+            clientIndex = Dictionary(uniqueKeysWithValues: clientIndex.map { ($0.key, $0.value) })
+        }
     }
 
     /// Ends a transaction at once, without waiting for its timers. RFC 3261 §9.1: an INVITE

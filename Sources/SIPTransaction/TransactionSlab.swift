@@ -13,9 +13,19 @@ struct SlotID: Hashable, Sendable {
 
 /// Dense storage with slot reuse: O(1) insert, lookup and removal with no hashing and no
 /// per-transaction allocation beyond the stored values.
+/// Holds one element on the heap, so that a slab emptied after a burst keeps only a pointer
+/// per slot (8 bytes) rather than a whole transaction's worth of inline storage.
+@usableFromInline
+final class SlabBox<Element> {
+    @usableFromInline var value: Element
+    @inlinable init(_ value: Element) { self.value = value }
+}
+
+extension SlabBox: @unchecked Sendable where Element: Sendable {}
+
 @usableFromInline
 struct TransactionSlab<Element> {
-    @usableFromInline var elements: [Element?] = []
+    @usableFromInline var elements: [SlabBox<Element>?] = []
     @usableFromInline var generations: [UInt32] = []
     @usableFromInline var freeSlots: [UInt32] = []
     @usableFromInline var count = 0
@@ -26,10 +36,10 @@ struct TransactionSlab<Element> {
     mutating func insert(_ element: Element) -> SlotID {
         count += 1
         if let index = freeSlots.popLast() {
-            elements[Int(index)] = element
+            elements[Int(index)] = SlabBox(element)
             return SlotID(index: index, generation: generations[Int(index)])
         }
-        elements.append(element)
+        elements.append(SlabBox(element))
         generations.append(0)
         return SlotID(index: UInt32(elements.count - 1), generation: 0)
     }
@@ -44,14 +54,14 @@ struct TransactionSlab<Element> {
     @inlinable
     func read<Result>(_ id: SlotID, _ body: (Element) -> Result) -> Result? {
         guard contains(id) else { return nil }
-        return body(elements[Int(id.index)]!)
+        return body(elements[Int(id.index)]!.value)
     }
 
     /// Mutates the element in place; nil when `id` is not live.
     @inlinable
     mutating func modify<Result>(_ id: SlotID, _ body: (inout Element) -> Result) -> Result? {
         guard contains(id) else { return nil }
-        return body(&elements[Int(id.index)]!)
+        return body(&elements[Int(id.index)]!.value)
     }
 
     @inlinable
@@ -59,7 +69,7 @@ struct TransactionSlab<Element> {
     mutating func remove(_ id: SlotID) -> Element? {
         guard contains(id) else { return nil }
         let i = Int(id.index)
-        let element = elements[i]
+        let element = elements[i]?.value
         elements[i] = nil
         generations[i] &+= 1
         freeSlots.append(id.index)

@@ -51,7 +51,14 @@ final class StreamHandler: ChannelInboundHandler, @unchecked Sendable {
                     }
                     break
                 }
+                let start = offset
                 offset = end
+                // RFC 3261 §18.3: on a stream Content-Length is mandatory. The message was framed
+                // as if it were 0; answer 400 rather than guess.
+                if message.headers[HeaderName.contentLength] == nil {
+                    transport.delegate.failedToParse(.missingHeader(HeaderName.contentLength), bytes: Array(buffer[start..<end]), from: peer, local: local)
+                    continue
+                }
                 transport.delegate.received(InboundMessage(message: message, peer: peer, local: local))
             } catch {
                 // The stream cannot be re-synchronised after a framing error: answer and close.
