@@ -58,8 +58,25 @@ public enum HeaderName {
         return map
     }()
 
+    /// Canonical spelling → (canonical, lower-cased key): the common case, where a phone sends
+    /// the usual spelling, then costs one hash lookup and no lower-casing.
+    static let exact: [String: (name: String, key: String)] = {
+        var map: [String: (String, String)] = [:]
+        for (key, name) in canonical { map[name] = (name, key) }
+        return map
+    }()
+
+    /// Canonical name and lookup key for a header name as received.
+    @inline(__always)
+    static func nameAndKey(_ raw: String) -> (name: String, key: String) {
+        if let known = exact[raw] { return known }
+        let name = canonicalize(raw)
+        return (name, name.lowercased())
+    }
+
     /// Returns the canonical spelling of a header name as received (compact forms expanded).
     public static func canonicalize(_ raw: String) -> String {
+        if let known = exact[raw] { return known.name }
         let utf8 = raw.utf8
         if utf8.count == 1, let first = utf8.first {
             let lower = first | 0x20

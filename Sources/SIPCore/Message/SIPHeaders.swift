@@ -6,10 +6,8 @@ public struct SIPHeader: Sendable, Equatable {
     let key: String
 
     public init(name: String, value: String) {
-        let canonical = HeaderName.canonicalize(name)
-        self.name = canonical
+        (self.name, self.key) = HeaderName.nameAndKey(name)
         self.value = value
-        self.key = canonical.lowercased()
     }
 }
 
@@ -27,13 +25,13 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
 
     /// The first value of the named header, or nil.
     public subscript(_ name: String) -> String? {
-        let key = HeaderName.canonicalize(name).lowercased()
+        let key = HeaderName.nameAndKey(name).key
         return fields.first { $0.key == key }?.value
     }
 
     /// Every header line with this name, in order.
     public func values(_ name: String) -> [String] {
-        let key = HeaderName.canonicalize(name).lowercased()
+        let key = HeaderName.nameAndKey(name).key
         return fields.compactMap { $0.key == key ? $0.value : nil }
     }
 
@@ -69,13 +67,13 @@ public struct SIPHeaders: Sendable, Equatable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        let key = HeaderName.canonicalize(name).lowercased()
+        let key = HeaderName.nameAndKey(name).key
         fields.removeAll { $0.key == key }
     }
 
     /// Replaces the first line of the named header.
     mutating func replaceFirst(_ name: String, with value: String) {
-        let key = HeaderName.canonicalize(name).lowercased()
+        let key = HeaderName.nameAndKey(name).key
         if let index = fields.firstIndex(where: { $0.key == key }) {
             fields[index].value = value
         }
