@@ -113,7 +113,9 @@ struct KeyReader {
 
     mutating func int(_ key: String, range: ClosedRange<Int>) throws -> Int? {
         guard let v = value(key) else { return nil }
-        guard let n = v as? NSNumber, n.doubleValue.rounded() == n.doubleValue, !(v is Bool) else {
+        // On Linux JSONSerialization gives NSNumber for numbers and booleans alike, and `is Bool`
+        // is true for 0 and 1: a real boolean is the one whose type code is "c".
+        guard let n = v as? NSNumber, n.doubleValue.rounded() == n.doubleValue, String(cString: n.objCType) != "c" else {
             throw ConfigurationError("\(file): \(name(key)) must be a whole number")
         }
         guard range.contains(n.intValue) else {

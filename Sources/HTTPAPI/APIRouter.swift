@@ -22,7 +22,7 @@ struct BindingView: ResponseEncodable, Sendable {
         contact = b.contactURI
         expires_in = max(0, b.expiresAt - now)
         transport = b.transport
-        source = "\(b.sourceHost):\(b.sourcePort)"
+        source = b.sourceDescription
         user_agent = b.userAgent
     }
 }

@@ -57,6 +57,13 @@ public struct Binding: Sendable, Equatable, Hashable {
     }
 }
 
+extension Binding {
+    /// `host:port` of the phone, with IPv6 addresses in brackets (`[::1]:5062`).
+    public var sourceDescription: String {
+        sourceHost.contains(":") ? "[\(sourceHost)]:\(sourcePort)" : "\(sourceHost):\(sourcePort)"
+    }
+}
+
 /// A change to the location service, applied to storage before the 200 OK is sent.
 public enum BindingChange: Sendable, Equatable {
     /// Insert or replace the binding with the same `(aor, contactURI)`.

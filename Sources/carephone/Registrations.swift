@@ -23,7 +23,7 @@ struct Registrations: ParsableCommand {
         if json {
             let rows: [[String: Any]] = bindings.map {
                 ["aor": $0.aor, "contact": $0.contactURI, "expires_in": $0.expiresAt - now, "transport": $0.transport,
-                 "source": "\($0.sourceHost):\($0.sourcePort)", "user_agent": $0.userAgent ?? ""]
+                 "source": $0.sourceDescription, "user_agent": $0.userAgent ?? ""]
             }
             let data = try JSONSerialization.data(withJSONObject: ["registrations": rows], options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -35,7 +35,7 @@ struct Registrations: ParsableCommand {
         }
         print("AOR\tCONTACT\tEXPIRES_IN\tTRANSPORT\tSOURCE\tUSER_AGENT")
         for b in bindings {
-            print("\(b.aor)\t\(b.contactURI)\t\(b.expiresAt - now)s\t\(b.transport)\t\(b.sourceHost):\(b.sourcePort)\t\(b.userAgent ?? "-")")
+            print("\(b.aor)\t\(b.contactURI)\t\(b.expiresAt - now)s\t\(b.transport)\t\(b.sourceDescription)\t\(b.userAgent ?? "-")")
         }
         print("\(bindings.count) registration(s).")
     }

@@ -35,6 +35,8 @@ import Testing
     @Test(arguments: [
         ("{\"sip_prot\": 5070}", "unknown key sip_prot"),
         ("{\"sip_port\": \"5070\"}", "sip_port must be a whole number"),
+        ("{\"sip_port\": true}", "sip_port must be a whole number"),
+        ("{\"sip_port\": 50.5}", "sip_port must be a whole number"),
         ("{\"sip_port\": 70000}", "sip_port is 70000; it must be between 1 and 65535"),
         ("{\"registrar\": {\"min_expire\": 5}}", "unknown key registrar.min_expire"),
         ("{\"registrar\": {\"min_expires\": 600, \"max_expires\": 60}}", "registrar.min_expires (600) is above registrar.max_expires (60)"),
@@ -54,6 +56,14 @@ import Testing
             #expect(error.description.hasPrefix(path))
         }
         #expect(c.sipPort == 5060 || json.contains("5060"))
+    }
+
+    @Test func zeroAndOneAreNumbersNotBooleans() throws {
+        let path = try write("{\"qualify_interval\": 0, \"registrar\": {\"min_expires\": 1, \"max_contacts\": 1}, \"auth_throttle\": {\"delay_milliseconds\": 0}}")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = ServerConfiguration()
+        try c.load(file: path)
+        #expect(c.qualifyInterval == 0 && c.registrar.minExpires == 1 && c.registrar.maxContactsPerAOR == 1 && c.throttle.delayMilliseconds == 0)
     }
 
     @Test func missingFile() {
