@@ -29,6 +29,8 @@ public struct NonceIssuer: Sendable {
     /// sharing a secret) before we call the nonce stale rather than valid.
     public let clockSkewTolerance: Int64
     private let secret: [UInt8]
+    /// HMAC state after the key pads: copied per nonce, so the key is not re-hashed each time.
+    private let keyed: HMACSHA256.Authenticator
 
     private static let timestampByteCount = 8
     private static let randomByteCount = 8
@@ -45,6 +47,7 @@ public struct NonceIssuer: Sendable {
         precondition(!secret.isEmpty, "NonceIssuer needs a non-empty secret")
         precondition(lifetime > 0, "NonceIssuer lifetime must be positive")
         self.secret = secret
+        self.keyed = HMACSHA256.Authenticator(key: secret)
         self.lifetime = lifetime
         self.clockSkewTolerance = max(0, clockSkewTolerance)
     }
@@ -83,7 +86,7 @@ public struct NonceIssuer: Sendable {
     }
 
     private func mac(stampAndRandom: ArraySlice<UInt8>, realm: String) -> ArraySlice<UInt8> {
-        var authenticator = HMACSHA256.Authenticator(key: secret)
+        var authenticator = keyed
         authenticator.update(Self.tag)
         authenticator.update(stampAndRandom)
         authenticator.update(realm.utf8)

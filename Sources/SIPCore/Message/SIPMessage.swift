@@ -1,20 +1,32 @@
 /// A SIP request (RFC 3261 §7.1).
 public struct SIPRequest: Sendable, Equatable {
     public var method: SIPMethod
-    /// The Request-URI exactly as received; `uri` parses it.
-    public var uriString: String
+    /// The Request-URI exactly as received; `uri` is it parsed.
+    public var uriString: String {
+        didSet { uri = try? URI(parsing: uriString) }
+    }
+    /// The parsed Request-URI (`.other` for schemes other than sip, sips and tel), or nil when
+    /// it does not parse. Parsed once, when the request is made.
+    public private(set) var uri: URI?
     public var headers: SIPHeaders
     public var body: [UInt8]
 
     public init(method: SIPMethod, uri: String, headers: SIPHeaders = SIPHeaders(), body: [UInt8] = []) {
         self.method = method
         self.uriString = uri
+        self.uri = try? URI(parsing: uri)
         self.headers = headers
         self.body = body
     }
 
-    /// The parsed Request-URI; `.other` for schemes other than sip, sips and tel.
-    public var uri: URI? { try? URI(parsing: uriString) }
+    /// For the parser, which has parsed the URI already.
+    init(method: SIPMethod, uriString: String, parsed: URI, headers: SIPHeaders, body: [UInt8]) {
+        self.method = method
+        self.uriString = uriString
+        self.uri = parsed
+        self.headers = headers
+        self.body = body
+    }
 }
 
 /// A SIP response (RFC 3261 §7.2).

@@ -89,8 +89,10 @@ public struct SIPParser: Sendable {
 
     /// Splits the header section into lines and joins folded continuation lines with one SP
     /// (RFC 3261 §7.3.1: "LWS ... is equivalent to a single SP").
-    private func unfoldedLines(_ bytes: [UInt8], _ start: Int, _ end: Int) throws(SIPParseError) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
+    /// Lines are slices of the input (no copy) except folded ones, which are joined into new storage.
+    private func unfoldedLines(_ bytes: [UInt8], _ start: Int, _ end: Int) throws(SIPParseError) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        lines.reserveCapacity(16)
         var i = start
         while i < end {
             var j = i
@@ -102,40 +104,43 @@ public struct SIPParser: Sendable {
                 var k = i
                 while k < lineEnd, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
                 let lastIndex = lines.count - 1
-                while let last = lines[lastIndex].last, last == 0x20 || last == 0x09 { lines[lastIndex].removeLast() }
-                lines[lastIndex].append(0x20)
-                lines[lastIndex].append(contentsOf: bytes[k..<lineEnd])
-                if lines[lastIndex].count > limits.maxHeaderLength { throw .headerTooLong(limit: limits.maxHeaderLength) }
+                var joined = Array(lines[lastIndex])
+                while let last = joined.last, last == 0x20 || last == 0x09 { joined.removeLast() }
+                joined.append(0x20)
+                joined.append(contentsOf: bytes[k..<lineEnd])
+                if joined.count > limits.maxHeaderLength { throw .headerTooLong(limit: limits.maxHeaderLength) }
+                lines[lastIndex] = joined[...]
             } else if isContinuation {
                 throw .malformedStartLine("starts with whitespace")
             } else {
                 if lineEnd - i > limits.maxHeaderLength { throw .headerTooLong(limit: limits.maxHeaderLength) }
-                lines.append(Array(bytes[i..<lineEnd]))
+                lines.append(bytes[i..<lineEnd])
             }
             i = j + 1
         }
         return lines
     }
 
-    private func header(_ line: [UInt8]) throws(SIPParseError) -> SIPHeader {
+    private func header(_ line: ArraySlice<UInt8>) throws(SIPParseError) -> SIPHeader {
         // header-name HCOLON value; HCOLON = *( SP / HTAB ) ":" SWS
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
             throw .malformedHeader(line: String(decoding: line, as: UTF8.self))
         }
+        let first = line.startIndex
         var nameEnd = colon
-        while nameEnd > 0, SIPGrammar.isWhitespace(line[nameEnd - 1]) { nameEnd -= 1 }
-        let name = line[0..<nameEnd]
+        while nameEnd > first, SIPGrammar.isWhitespace(line[nameEnd - 1]) { nameEnd -= 1 }
+        let name = line[first..<nameEnd]
         guard !name.isEmpty, name.allSatisfy(SIPGrammar.isToken) else {
             throw .malformedHeader(line: String(decoding: line, as: UTF8.self))
         }
         var v = colon + 1
-        while v < line.count, SIPGrammar.isWhitespace(line[v]) { v += 1 }
-        var e = line.count
+        while v < line.endIndex, SIPGrammar.isWhitespace(line[v]) { v += 1 }
+        var e = line.endIndex
         while e > v, SIPGrammar.isWhitespace(line[e - 1]) { e -= 1 }
         return SIPHeader(name: String(decoding: name, as: UTF8.self), value: String(decoding: line[v..<e], as: UTF8.self))
     }
 
-    private func message(startLine: [UInt8], headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPMessage {
+    private func message(startLine: ArraySlice<UInt8>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPMessage {
         if startLine.starts(with: Array("SIP/".utf8)) {
             return .response(try response(startLine, headers: headers, body: body))
         }
@@ -143,7 +148,7 @@ public struct SIPParser: Sendable {
     }
 
     /// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (RFC 3261 §7.2)
-    private func response(_ line: [UInt8], headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPResponse {
+    private func response(_ line: ArraySlice<UInt8>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPResponse {
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2 else { throw .malformedStartLine("Status-Line needs a version and a code") }
@@ -157,7 +162,7 @@ public struct SIPParser: Sendable {
 
     /// Request-Line = Method SP Request-URI SP SIP-Version (RFC 3261 §7.1): exactly one SP
     /// between elements (RFC 4475 §3.1.2.9, §3.1.2.10) and no <> around the URI (§3.1.2.7).
-    private func request(_ line: [UInt8], headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPRequest {
+    private func request(_ line: ArraySlice<UInt8>, headers: SIPHeaders, body: [UInt8]) throws(SIPParseError) -> SIPRequest {
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else {
@@ -178,6 +183,6 @@ public struct SIPParser: Sendable {
             // RFC 3261 §19.1.1 table: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11).
             throw .invalidURI(uriText, "headers are not allowed in the Request-URI")
         }
-        return SIPRequest(method: SIPMethod(String(parts[0])), uri: uriText, headers: headers, body: body)
+        return SIPRequest(method: SIPMethod(String(parts[0])), uriString: uriText, parsed: uri, headers: headers, body: body)
     }
 }
