@@ -234,10 +234,10 @@ pctl() {  # pctl RTTFILE TIMER PERCENT -> nearest-rank percentile in ms
 
 # ---- one server's benchmark -----------------------------------------------------------------
 # bench_server NAME TARGET_PORT SERVER_PID  -> sets RES_<name>_* and prints the step table
-declare -A RES_RATE RES_P99F RES_P99A RES_MEM RES_NOTE
+declare -A RES_RATE RES_P99F RES_P99A RES_MEM RES_NOTE RES_CLEAN
 bench_server() {
     local name="$1" port="$2" spid="$3" lport rate calls held last_held=0 t0 t1 b0 b1 w0 w1 srv_cpu other_cpu dir
-    local last_p99f="-" last_p99a="-"
+    local last_p99f="-" last_p99a="-" last_clean=0 last_clean_p99="-" clean_broken=no
     RTT_STEP_MS="${RTT_STEP_MS:-}"
     lport="$(free_port)"
     say "$name: registering $BENCH_USERS users at ${BENCH_BIND_RATE}/s (Expires 3600)"
@@ -252,8 +252,12 @@ bench_server() {
         return 1
     fi
     sleep 1
+    say "$name: memory with $BENCH_USERS bindings, at once: $(mem_report "$name" "$spid")"
+    # Steady state: SIP transactions of the registration burst live 32 s (Timer J, RFC 3261
+    # §17.2.2) and hold their last response; measure again once they have ended.
+    sleep "${BENCH_SETTLE_SECONDS:-40}"
     RES_MEM[$name]="$(mem_report "$name" "$spid")"
-    say "$name: memory with $BENCH_USERS bindings: ${RES_MEM[$name]}"
+    say "$name: memory with $BENCH_USERS bindings, after ${BENCH_SETTLE_SECONDS:-40} s: ${RES_MEM[$name]}"
 
     printf '  %-10s %7s %8s %8s %6s %7s %11s %5s %5s %7s %6s %7s %8s  %s\n' server target achieved ok failed retrans \
         "drops s/c" "p50" "p99" "p99auth" "srvCPU" "sippCPU" "otherCPU" verdict
@@ -283,6 +287,11 @@ bench_server() {
             "$([ $held = yes ] && echo held || echo NOT-HELD)"
         if [ $held = yes ]; then
             last_held="$rate" last_p99f="$R_P99_FULL" last_p99a="$R_P99_AUTH"
+            if [ "$R_RETR" -eq 0 ] && [ "$clean_broken" = no ]; then
+                last_clean="$rate" last_clean_p99="$R_P99_FULL"
+            else
+                clean_broken=yes
+            fi
         else
             break
         fi
@@ -291,6 +300,7 @@ bench_server() {
     RES_RATE[$name]="$last_held"
     RES_P99F[$name]="$last_p99f"
     RES_P99A[$name]="$last_p99a"
+    RES_CLEAN[$name]="$last_clean (p99 full $last_clean_p99 ms)"
     return 0
 }
 
@@ -308,7 +318,7 @@ mem_report() {  # mem_report NAME PID -> one line
         v="$(kamcmd -s "unix:$KAM_CTL" stats.get_statistics location_contacts 2>/dev/null | awk -F' = ' 'NR == 1 {print $2}')"
         echo "usrloc contacts ${v:-?}; main VmRSS $(mb "$(kb_of "$pid" VmRSS)") MB; $n processes: sum VmRSS $(mb $rss_sum) MB, sum Pss $(mb $pss_sum) MB; shm real_used ${shm:-?} MB; pkg real_used (all processes) ${pkg:-?} MB"
     else
-        echo "VmRSS $(mb "$(kb_of "$pid" VmRSS)") MB (VmHWM $(mb "$(kb_of "$pid" VmHWM)") MB)"
+        echo "VmRSS $(mb "$(kb_of "$pid" VmRSS)") MB (RssAnon $(mb "$(kb_of "$pid" RssAnon)") MB, VmHWM $(mb "$(kb_of "$pid" VmHWM)") MB)"
     fi
 }
 
@@ -419,6 +429,7 @@ for server in $BENCH_SERVERS; do
     if [ -n "${RES_RATE[$server]:-}" ] && [ -n "${RES_MEM[$server]:-}" ]; then
         printf '%-10s %12s %7s ms %7s ms  %s\n' "$server" "${RES_RATE[$server]}" "${RES_P99F[$server]:--}" \
             "${RES_P99A[$server]:--}" "${RES_MEM[$server]}"
+        printf '%-10s highest rate held with no retransmission at all up to it: %s\n' "" "${RES_CLEAN[$server]:--}"
         [ -n "${RES_NOTE[$server]:-}" ] && printf '%-10s note: %s\n' "" "${RES_NOTE[$server]}"
     else
         printf '%-10s skipped: %s\n' "$server" "${RES_NOTE[$server]:-not run}"
