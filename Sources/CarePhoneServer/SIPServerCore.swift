@@ -226,21 +226,28 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             return
         }
         // RFC 3261 §22.3: callers authenticate to the server as a proxy, with 407.
-        switch registrar.authenticator.authenticate(request, headerName: HeaderName.proxyAuthorization, organisation: organisation, directory: registrar.directory, now: now) {
+        let outcome = registrar.authenticator.authenticate(request, headerName: HeaderName.proxyAuthorization, organisation: organisation, directory: registrar.directory, now: now)
+        switch outcome {
         case .authenticated:
             respond(SIPResponse(replyingTo: request, statusCode: 480, reasonPhrase: "Call Routing Not Available Yet", toTag: Registrar.newTag()), to: id)
-        case .challenge(let stale):
+        case .challenge, .failed:
+            // A wrong answer is challenged again exactly like a missing one (no enumeration).
+            var stale = false
+            var delay: Int64 = 0
+            if case .challenge(let s) = outcome { stale = s }
+            if case .failed(let user) = outcome {
+                guard let d = registrar.recordFailure(source: source.host, user: user, now: now) else { return }
+                delay = d
+            }
             var response = SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag())
             for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: stale, now: now) {
                 response.headers.add(HeaderName.proxyAuthenticate, value)
             }
-            respond(response, to: id)
-        case .failed:
-            var response = SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag())
-            for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: false, now: now) {
-                response.headers.add(HeaderName.proxyAuthenticate, value)
+            if delay > 0 {
+                eventLoop.scheduleTask(in: .milliseconds(delay)) { [self] in respond(response, to: id) }
+            } else {
+                respond(response, to: id)
             }
-            respond(response, to: id)
         }
     }
 

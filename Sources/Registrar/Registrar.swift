@@ -73,6 +73,15 @@ public final class Registrar: @unchecked Sendable {
 
     public func isBlocked(_ host: String, now: Int64) -> Bool { throttle.isBlocked(host, now: now) }
 
+    /// Counts a failed authentication of another request (an INVITE's Proxy-Authorization) in
+    /// the same brute-force protection as REGISTER. Returns the delay to apply to the answer,
+    /// or nil when the source is now blocked and must get no answer.
+    public func recordFailure(source: String, user: String, now: Int64) -> Int64? {
+        for event in throttle.recordFailure(source: source, user: user, now: now) { log(.throttle(event)) }
+        if throttle.isBlocked(source, now: now) { return nil }
+        return max(throttle.delay(for: source, now: now), throttle.failureDelay(user: user, now: now))
+    }
+
     /// Applies changes that storage has made durable.
     public func commit(_ changes: [BindingChange]) {
         for change in changes { location.apply(change) }
@@ -200,10 +209,18 @@ public final class Registrar: @unchecked Sendable {
         }
 
         // Step 8: 200 OK listing every binding as it will be once the changes are applied.
-        var after = LocationService(current)
-        for change in changes { after.apply(change) }
+        var after = current
+        for change in changes {
+            switch change {
+            case .upsert(let b):
+                if let i = after.firstIndex(where: { $0.contactURI == b.contactURI }) { after[i] = b } else { after.append(b) }
+            case .remove(_, let contact): after.removeAll { $0.contactURI == contact }
+            case .removeAll: after.removeAll()
+            case .removeExpired(let time): after.removeAll { $0.expiresAt <= time }
+            }
+        }
         var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: Self.newTag())
-        for b in after.bindings(of: aor, now: now) {
+        for b in after {
             response.headers.add(HeaderName.contact, "<\(b.contactURI)>;expires=\(max(0, b.expiresAt - now))")
         }
         response.headers.add(HeaderName.date, Self.httpDate(now))

@@ -195,6 +195,16 @@ import Testing
         #expect(response.statusCode == 200)
     }
 
+    @Test func failedCallAuthenticationCountsTowardsTheBlock() {
+        // Settings: slow after 3, block after 5.
+        #expect(registrar.recordFailure(source: "203.0.113.9", user: "1001", now: now) == 0)
+        #expect(registrar.recordFailure(source: "203.0.113.9", user: "1001", now: now) == 0)
+        #expect(registrar.recordFailure(source: "203.0.113.9", user: "1001", now: now) == 500)
+        #expect(registrar.recordFailure(source: "203.0.113.9", user: "1001", now: now) == 500)
+        #expect(registrar.recordFailure(source: "203.0.113.9", user: "1001", now: now) == nil)
+        #expect(registrar.isBlocked("203.0.113.9", now: now))
+    }
+
     @Test func failuresAreSlowedAfterTheThreshold() throws {
         var throttle = AuthThrottle(settings: .init(window: 60, slowAfter: 2, blockAfter: 10, blockSeconds: 10, userAlarmAfter: 3, delayMilliseconds: 700))
         #expect(throttle.delay(for: "a", now: 0) == 0)
