@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(name: "Directory", dependencies: ["SIPCore"]),
         .target(name: "Registrar", dependencies: ["SIPCore", "Directory"]),
-        .target(name: "Storage", dependencies: ["CSQLite", "Directory", "Registrar"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar"]),
         .target(
             name: "HTTPAPI",
             dependencies: [
