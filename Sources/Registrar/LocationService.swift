@@ -23,7 +23,8 @@ import Foundation
 ///   and compares the address-of-record itself, so colliding addresses share a chain and stay
 ///   correct.
 ///
-/// About 180 bytes per binding for the registration benchmark's bindings.
+/// For the registration benchmark's bindings that is about 180 bytes of buffers per binding
+/// (137 record, 24 slot, ~20 index); 10,000 of them add ~2.3 MB RssAnon, against ~4.5 MB before.
 ///
 /// Keys compare as Swift Strings do (canonical equivalence, like the `Dictionary` this replaced):
 /// bytes first, then, only when either side is not ASCII, as Strings. The hash is Swift's
@@ -84,7 +85,7 @@ public struct LocationService: Sendable {
         return result
     }
 
-    /// Every binding, for listing (grouped by address-of-record, in no particular order).
+    /// Every binding, for listing, in no particular order.
     public var all: [Binding] {
         var result: [Binding] = []
         result.reserveCapacity(count)
@@ -143,7 +144,8 @@ public struct LocationService: Sendable {
             let old = slots[Int(found)]
             let unchanged = pool.withUnsafeBufferPointer {
                 Record.sameBytes(
-                    UnsafeBufferPointer(rebasing: $0[Int(old.recordOffset)..<Int(old.recordOffset) + Int(old.recordLength)]),
+                    UnsafeBufferPointer(
+                        rebasing: $0[Int(old.recordOffset)..<Int(old.recordOffset) + Int(old.recordLength)]),
                     UnsafeBufferPointer(rebasing: $0[offset..<offset + length]))
             }
             if unchanged {
@@ -156,7 +158,9 @@ public struct LocationService: Sendable {
             slots[Int(found)].cseq = b.cseq
             slots[Int(found)].expiresAt = b.expiresAt
         } else {
-            let slot = Slot(next: -1, recordLength: UInt32(length), recordOffset: UInt32(offset), cseq: b.cseq, expiresAt: b.expiresAt)
+            let slot = Slot(
+                next: -1, recordLength: UInt32(length), recordOffset: UInt32(offset), cseq: b.cseq,
+                expiresAt: b.expiresAt)
             let s = takeSlot(slot)
             if previous >= 0 { slots[Int(previous)].next = s } else { index[bucket] = s }
             count += 1
@@ -190,10 +194,8 @@ public struct LocationService: Sendable {
     private mutating func removeExpired(atOrBefore time: Int64) {
         guard time >= earliestExpiry else { return }
         var earliest = Int64.max
-        var emptied: [UInt64] = []
-        var i = index.startIndex
-        while i != index.endIndex {
-            let (bucket, head) = index[i]
+        var newHeads: [(bucket: UInt64, head: Int32)] = []
+        for (bucket, head) in index {
             var newHead = head
             var previous: Int32 = -1
             var s = head
@@ -209,14 +211,12 @@ public struct LocationService: Sendable {
                 }
                 s = slot.next
             }
-            if newHead < 0 {
-                emptied.append(bucket)
-            } else if newHead != head {
-                index.values[i] = newHead
-            }
-            index.formIndex(after: &i)
+            if newHead != head { newHeads.append((bucket, newHead)) }
         }
-        for bucket in emptied { index.removeValue(forKey: bucket) }
+        // The index is changed after the walk, not during it.
+        for (bucket, head) in newHeads {
+            if head >= 0 { index[bucket] = head } else { index.removeValue(forKey: bucket) }
+        }
         earliestExpiry = earliest
     }
 
@@ -321,7 +321,8 @@ public struct LocationService: Sendable {
                     let start = Int(slot.recordOffset)
                     slot.recordOffset = UInt32(newPool.count)
                     slot.next = -1
-                    newPool.append(contentsOf: UnsafeBufferPointer(rebasing: pool[start..<start + Int(slot.recordLength)]))
+                    newPool.append(
+                        contentsOf: UnsafeBufferPointer(rebasing: pool[start..<start + Int(slot.recordLength)]))
                     let n = Int32(newSlots.count)
                     newSlots.append(slot)
                     if previous >= 0 { newSlots[Int(previous)].next = n } else { newIndex[bucket] = n }
@@ -349,7 +350,10 @@ extension LocationService {
 
         init(_ string: String) {
             self.string = string
-            self.isASCII = string.utf8.allSatisfy { $0 < 0x80 }
+            self.isASCII =
+                string.utf8.withContiguousStorageIfAvailable { bytes in
+                    bytes.reduce(0, |) < 0x80  // branch-free, so it vectorises
+                } ?? string.utf8.allSatisfy { $0 < 0x80 }
         }
 
         /// String equality (canonical equivalence) without building a String when either the
@@ -415,7 +419,9 @@ extension LocationService {
             appendSigned(Int64(b.localPort), to: &pool)
             if let q = b.q {
                 let bits = q.bitPattern
-                for shift in stride(from: 0, to: 64, by: 8) { pool.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+                for shift in stride(from: 0, to: 64, by: 8) {
+                    pool.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift)))
+                }
             }
             if let regID = b.regID { appendSigned(Int64(regID), to: &pool) }
         }
