@@ -202,13 +202,19 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         }
     }
 
-    private var sweeps = 0
+    /// Most transactions alive at once since the last trim.
+    private var transactionPeak = 0
 
     private func sweepExpiredBindings() {
-        sweeps += 1
-        // Transactions end in bursts (Timer J, 32 s after a burst of registrations); give the
-        // freed memory back to the system so RSS follows what is really in use.
-        if sweeps % 30 == 0 { _ = glibcMallocTrim(0) }
+        // Transactions end in bursts (Timer J, 32 s after a burst of registrations). When most
+        // of a burst has ended, give the freed memory back to the system so that RSS follows
+        // what is really in use.
+        let live = transactions.count
+        transactionPeak = max(transactionPeak, live)
+        if transactionPeak >= 1000, live * 4 < transactionPeak {
+            _ = glibcMallocTrim(0)
+            transactionPeak = live
+        }
         guard let change = registrar.expiredChange(now: Self.nowSeconds()) else { return }
         registrar.commit([change])
         writer.submit([change]) { [logger] result in
