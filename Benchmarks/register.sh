@@ -178,7 +178,7 @@ run_sipp() {
     start=$(date +%s)
     d0="$(udp_drops "$port")"
     ( cd "$dir" && exec sipp -sf "$SCENARIO" -inf "$WORK/sipp_users.csv" \
-        -key expires 3600 -auth_uri "sip:$DOMAIN" \
+        -key expires 3600 -auth_uri "$DOMAIN" \
         -i "$HOST" -p "$lport" -t u1 -r "$rate" -m "$calls" -l "$lim" \
         -buff_size "$SIPP_BUFF_SIZE" -recv_timeout 10000 -max_retrans 5 -nostdin \
         -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 1 \

@@ -39,6 +39,9 @@ public final class CarePhoneApplication: Sendable {
         var names = Set(configuration.serverNames.map { $0.lowercased() })
         names.insert(ProcessInfo.processInfo.hostName.lowercased())
         for address in configuration.bindAddresses where address != "0.0.0.0" && address != "::" { names.insert(address.lowercased()) }
+        // With a wildcard bind, a phone may address any of this machine's IPs: all are "this server".
+        let interfaceAddresses = ((try? System.enumerateInterfaces()) ?? []).compactMap { $0.address.ipAddress }
+        for address in interfaceAddresses { names.insert(address.lowercased()) }
         let registrar = Registrar(
             directory: directory, bindings: live,
             nonces: NonceIssuer(secret: try folder.nonceSecret(), lifetime: configuration.nonceLifetime),
@@ -66,6 +69,7 @@ public final class CarePhoneApplication: Sendable {
             }
         }
         core.qualifyInterval = Int64(configuration.qualifyInterval)
+        core.interfaceAddresses = interfaceAddresses
         core.start()
         let sipService = SIPService(core: core, transport: transport, group: group, logger: logger)
         let backend = ServerBackend(core: core)

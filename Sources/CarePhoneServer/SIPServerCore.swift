@@ -20,7 +20,9 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     let bindingStore: BindingStore
     var transport: SIPTransportService!
     private var transactions: TransactionLayer<SIPPeer>
-    private let inspection = RequestInspection(allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel])
+    /// Option tags we really implement: none yet (Path, outbound and GRUU are stored or parsed
+    /// but not answered as RFC 3327/5626/5627 require), so `Require:` with any gets 420.
+    private let inspection = RequestInspection(allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel], supportedExtensions: [])
     private var ticker: RepeatedTask?
     private var sweeper: RepeatedTask?
     private var qualifier: RepeatedTask?
@@ -69,12 +71,13 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     func received(_ inbound: InboundMessage) {
         switch inbound.message {
         case .request(var request):
+            // A blocked source gets no answer at all, not even a 400.
+            if registrar.isBlocked(inbound.peer.host, now: Self.nowSeconds()) { return }
             let routing: RoutingHeaders
             do { routing = try RoutingHeaders(inbound.message) } catch {
                 answerMalformed(request, error: error, from: inbound.peer)
                 return
             }
-            if registrar.isBlocked(inbound.peer.host, now: Self.nowSeconds()) { return }
             // RFC 3261 §18.2.1 / RFC 3581: record where the request really came from.
             var stamped = routing
             stamped.vias[0] = ResponseDestination.stampTopVia(&request, topVia: routing.topVia, source: inbound.peer)
@@ -89,6 +92,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     }
 
     func failedToParse(_ error: SIPParseError, bytes: [UInt8], from peer: SIPPeer, local: SocketAddress) {
+        if registrar.isBlocked(peer.host, now: Self.nowSeconds()) { return }
         logger.debug("unparsable message", metadata: ["source": "\(peer)", "reason": "\(error.reasonPhrase)", "bytes": "\(bytes.count)", "head": "\(String(decoding: bytes.prefix(40), as: UTF8.self).debugDescription)"])
         guard let (response, via) = MalformedRequestResponder.response(to: bytes, error: error) else { return }
         let destination = via.map { ResponseDestination.peer(for: $0, requestCameFrom: peer) } ?? peer
@@ -114,7 +118,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             case .deliverRequest(let id, let request, let routing, let peer):
                 handle(request, routing: routing, transaction: id, replyTo: peer, source: source ?? peer, local: local)
             case .deliverResponse(let id, let response):
-                if let binding = qualifying.removeValue(forKey: id), response.statusCode >= 200 {
+                if response.statusCode >= 200, let binding = qualifying.removeValue(forKey: id) {
                     logger.debug("contact reachable", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)", "status": "\(response.statusCode)"])
                 }
             case .timeout(let id):
@@ -151,7 +155,8 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
                 localHost: local?.ipAddress ?? "", localPort: local?.port ?? 0)
             switch registrar.register(request, routing: routing, source: src, now: Self.nowSeconds()) {
             case .drop:
-                break
+                // No answer will come: end the transaction now (it has no timer in Trying).
+                perform(transactions.terminate(.server(id)))
             case .respond(let response, let delay):
                 if delay > 0 {
                     eventLoop.scheduleTask(in: .milliseconds(delay)) { [self] in respond(response, to: id) }
@@ -166,7 +171,6 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             var response = SIPResponse(replyingTo: request, statusCode: 200, toTag: Registrar.newTag())
             response.headers.add(HeaderName.allow, inspection.allowHeader)
             response.headers.add(HeaderName.accept, "application/sdp")
-            response.headers.add(HeaderName.supported, "path, outbound")
             respond(response, to: id)
         case .invite:
             handleInvite(request, transaction: id, source: source)
@@ -206,6 +210,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     private var transactionPeak = 0
 
     private func sweepExpiredBindings() {
+        registrar.pruneThrottle(now: Self.nowSeconds())
         // Transactions end in bursts (Timer J, 32 s after a burst of registrations). When most
         // of a burst has ended, give the freed memory back to the system so that RSS follows
         // what is really in use.
@@ -242,7 +247,10 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             var delay: Int64 = 0
             if case .challenge(let s) = outcome { stale = s }
             if case .failed(let user) = outcome {
-                guard let d = registrar.recordFailure(source: source.host, user: user, now: now) else { return }
+                guard let d = registrar.recordFailure(source: source.host, user: user, now: now) else {
+                    perform(transactions.terminate(.server(id)))
+                    return
+                }
                 delay = d
             }
             var response = SIPResponse(replyingTo: request, statusCode: 407, toTag: Registrar.newTag())
@@ -274,7 +282,9 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             let address = try? SocketAddress(ipAddress: binding.sourceHost, port: binding.sourcePort)
         else { return }
         let peer = SIPPeer(transport: kind, address: address)
-        let localHost = binding.localHost.contains(":") ? "[\(binding.localHost)]" : binding.localHost
+        var local = binding.localHost
+        if local == "0.0.0.0" || local == "::" || local.isEmpty { local = advertisedHost(ipv6: local.contains(":")) }
+        let localHost = local.contains(":") ? "[\(local)]" : local
         let domain = binding.aor.split(separator: "@").last.map(String.init) ?? localHost
         var headers = SIPHeaders()
         headers.add(HeaderName.via, "SIP/2.0/\(kind.viaToken) \(localHost):\(binding.localPort);branch=\(TransactionLayer<SIPPeer>.newBranch());rport")
@@ -287,6 +297,15 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         let (id, actions) = transactions.sendRequest(request, to: peer, reliable: kind.isReliable, now: Self.nowMilliseconds())
         qualifying[id] = binding
         perform(actions)
+    }
+
+    /// This machine's addresses (from its interfaces), for Via headers when a socket is bound
+    /// to a wildcard address.
+    var interfaceAddresses: [String] = []
+
+    func advertisedHost(ipv6: Bool) -> String {
+        interfaceAddresses.first { $0.contains(":") == ipv6 && $0 != "127.0.0.1" && $0 != "::1" }
+            ?? interfaceAddresses.first { $0.contains(":") == ipv6 } ?? (ipv6 ? "::1" : "127.0.0.1")
     }
 
     /// A Request-URI with no user part, or whose host is this server, is addressed to the server itself.

@@ -74,24 +74,21 @@ public struct AuthThrottle: Sendable {
             blockedUntil[source] = now + settings.blockSeconds
             events.append(.sourceBlocked(source: source, failures: c.failures, seconds: settings.blockSeconds))
         }
-        if let user {
+        if var user {
+            // Attacker-chosen names: keep the table's keys short.
+            if user.utf8.count > 64 { user = String(decoding: user.utf8.prefix(64), as: UTF8.self) }
             var u = users[user] ?? Counter(windowStart: now, failures: 0)
             if now - u.windowStart >= settings.window { u = Counter(windowStart: now, failures: 0) }
             u.failures += 1
-            u.sources.insert(source)
+            if u.sources.count < 1000 { u.sources.insert(source) }
             users[user] = u
             if u.failures == settings.userAlarmAfter || (u.failures > settings.userAlarmAfter && u.failures % 100 == 0) {
                 events.append(.userUnderAttack(user: user, failures: u.failures, sources: u.sources.count))
             }
         }
-        if sources.count > 100_000 { prune(now: now) }
         return events
     }
 
-    /// A success clears the source's failure count (the user's stays: it may be under attack elsewhere).
-    public mutating func recordSuccess(source: String) {
-        if sources[source] != nil { sources[source] = nil }
-    }
 
     /// Forgets windows and blocks that have ended.
     public mutating func prune(now: Int64) {

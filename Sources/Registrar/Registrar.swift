@@ -73,6 +73,9 @@ public final class Registrar: @unchecked Sendable {
 
     public func isBlocked(_ host: String, now: Int64) -> Bool { throttle.isBlocked(host, now: now) }
 
+    /// Forgets throttle windows and blocks that have ended (the server calls it every second).
+    public func pruneThrottle(now: Int64) { throttle.prune(now: now) }
+
     /// Counts a failed authentication of another request (an INVITE's Proxy-Authorization) in
     /// the same brute-force protection as REGISTER. Returns the delay to apply to the answer,
     /// or nil when the source is now blocked and must get no answer.
@@ -116,7 +119,8 @@ public final class Registrar: @unchecked Sendable {
             let device = try? directory.device(organisationID: organisation.id, username: username)
             return .respond(challenge(request, organisation: organisation, device: device, stale: false, now: now), delayMilliseconds: delay)
         case .authenticated(let device):
-            throttle.recordSuccess(source: source.host)
+            // A success does not clear the source's failures: otherwise one valid account
+            // would let an attacker guess others forever. Failures age out of the window.
             return registerAuthenticated(request, routing: routing, device: device, organisation: organisation, source: source, now: now)
         }
     }
@@ -157,14 +161,16 @@ public final class Registrar: @unchecked Sendable {
         case .wildcard:
             // RFC 3261 §10.2.2: "*" only with Expires: 0.
             guard headerExpires == 0 else { return fail(400, "Contact * Requires Expires: 0") }
-            for b in current where !(b.callID == routing.callID && routing.cseq.sequence <= b.cseq) {
-                changes.append(.remove(aor: aor, contactURI: b.contactURI))
+            // §10.3 step 6-7: an out-of-order request fails as a whole.
+            if current.contains(where: { $0.callID == routing.callID && routing.cseq.sequence <= $0.cseq }) {
+                return fail(400, "CSeq Out Of Order For This Binding")
             }
+            for b in current { changes.append(.remove(aor: aor, contactURI: b.contactURI)) }
         case .addresses(let list):
             var seen = Set<String>()
             var added = 0
             for contact in list {
-                guard case .sip(let uri) = contact.uri else { return fail(400, "Contact Must Be A SIP URI") }
+                guard case .sip(let uri) = contact.uri, uri.scheme != .tel else { return fail(400, "Contact Must Be A SIP URI") }
                 let contactURI = uri.description
                 if !seen.insert(contactURI).inserted { continue }
                 let requested: UInt32

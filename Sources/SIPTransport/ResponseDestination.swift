@@ -3,13 +3,11 @@ import SIPCore
 
 /// Where a response goes (RFC 3261 §18.2.2 with RFC 3581 §4): over the connection the request
 /// came on for streams; for UDP to the `received` address and the `rport` port when the client
-/// asked for it, else the sent-by port, else 5060.
+/// asked for it, else the sent-by port, else 5060. Via `maddr` is not honoured (reflection).
 public enum ResponseDestination {
     public static func peer(for topVia: Via, requestCameFrom source: SIPPeer) -> SIPPeer {
         if source.transport.isReliable { return source }
-        if let maddr = topVia.parameters["maddr"], let address = try? SocketAddress(ipAddress: maddr, port: topVia.port ?? 5060) {
-            return SIPPeer(transport: .udp, address: address)
-        }
+        // `maddr` is ignored: honouring it would let anyone aim our responses at a third party.
         // The request's source address is the `received` address; with rport we also use its port.
         if topVia.rport != nil { return source }
         var address = source.address

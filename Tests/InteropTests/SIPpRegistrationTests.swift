@@ -52,7 +52,7 @@ extension InteropTests {
             let statFile = (folder as NSString).appendingPathComponent("stat.csv")
             let scenario = Binary.scenarios.appendingPathComponent("register_auth.xml").path
             let arguments = [
-                "-sf", scenario, "-inf", injection, "-auth_uri", "sip:\(domain)",
+                "-sf", scenario, "-inf", injection, "-auth_uri", domain,
                 "-i", "127.0.0.1", "-p", String(localPort), "-t", "u1",
                 "-r", String(rate), "-m", String(calls), "-l", String(max(2 * rate, 100)),
                 "-buff_size", "4194304", "-recv_timeout", "10000", "-max_retrans", "5", "-nostdin",

@@ -114,6 +114,44 @@ import Testing
         #expect(try DigestChallenge(parsing: late.headers[HeaderName.wwwAuthenticate]!).stale)
     }
 
+    /// A captured Authorization header cannot be replayed (RFC 7616 §5.12): the same nonce
+    /// count again gets a fresh challenge with stale=true and changes nothing.
+    @Test func replayedCredentialsAreRefused() throws {
+        let (first, routing) = try register()
+        let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
+        let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
+        let credentials = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:clinic.example", cnonce: "x", nonceCount: 1)
+        let (second, routing2) = try register(cseq: 2, authorization: credentials.headerValue)
+        #expect(respond(registrar.register(second, routing: routing2, source: source, now: now))?.statusCode == 200)
+        // The attacker replays it with another Contact and Call-ID.
+        let (replay, routing3) = try register(contact: "<sip:1001@203.0.113.66:5060>", callID: "evil", cseq: 2, authorization: credentials.headerValue)
+        let answer = try #require(respond(registrar.register(replay, routing: routing3, source: source, now: now)))
+        #expect(answer.statusCode == 401)
+        #expect(try DigestChallenge(parsing: answer.headers[HeaderName.wwwAuthenticate]!).stale)
+        #expect(registrar.location.bindings(of: "sip:1001@clinic.example", now: now).map(\.contactURI) == ["sip:1001@192.0.2.10:5062"])
+        // The next count on the same nonce is fine (phones reuse nonces).
+        let next = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:clinic.example", cnonce: "y", nonceCount: 2)
+        let (again, routing4) = try register(cseq: 3, authorization: next.headerValue)
+        #expect(respond(registrar.register(again, routing: routing4, source: source, now: now))?.statusCode == 200)
+    }
+
+    @Test func credentialsMustAnswerOurChallengeForThisRequest() throws {
+        let (first, routing) = try register()
+        let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
+        let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
+        // Digest URI for another host.
+        let elsewhere = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:other.example", cnonce: "x", nonceCount: 1)
+        let (a, ra) = try register(cseq: 2, authorization: elsewhere.headerValue)
+        #expect(respond(registrar.register(a, routing: ra, source: source, now: now))?.statusCode == 401)
+        // RFC 2069 form (no qop) although we asked for qop=auth.
+        let ha1 = DigestAlgorithm.md5.ha1(username: "1001", realm: "clinic.example", password: "secret-1001")
+        let bare = DigestCredentials(username: "1001", realm: "clinic.example", nonce: challenge.nonce, uri: "sip:clinic.example",
+                                     response: DigestAlgorithm.md5.response(ha1: ha1, nonce: challenge.nonce, nc: nil, cnonce: nil, qop: nil, method: "REGISTER", uri: "sip:clinic.example"))
+        let (b, rb) = try register(cseq: 3, authorization: bare.headerValue)
+        #expect(respond(registrar.register(b, routing: rb, source: source, now: now))?.statusCode == 401)
+        #expect(registrar.location.count == 0)
+    }
+
     @Test func intervalTooBrief() throws {
         let response = try #require(try authenticated(expires: "30"))
         #expect(response.statusCode == 423)
