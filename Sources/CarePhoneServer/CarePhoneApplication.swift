@@ -73,7 +73,7 @@ public final class CarePhoneApplication: Sendable {
         core.start()
         let sipService = SIPService(core: core, transport: transport, group: group, logger: logger)
         let backend = ServerBackend(core: core)
-        let httpHost = configuration.bindAddresses.first ?? "0.0.0.0"
+        let httpHost = configuration.httpBindAddress
         let boundSIP = bound
         let http = buildHTTPApplication(backend: backend, host: httpHost, port: configuration.httpPort) { [logger] port in
             logger.notice("ready", metadata: ["sip": "\(boundSIP.joined(separator: " "))", "http": "\(httpHost):\(port)"])

@@ -7,6 +7,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var bindAddresses: [String] = ["0.0.0.0"]
     public var sipPort: Int = 5060
     public var httpPort: Int = 8080
+    /// The HTTP API lists registrations (phone addresses, extensions) and has no login yet, so
+    /// it listens on loopback unless told otherwise.
+    public var httpBindAddress: String = "127.0.0.1"
     /// Extra host names that mean "this server" in Request-URIs (its IP and host name always do).
     public var serverNames: [String] = []
     public var registrar = RegistrarPolicy()
@@ -46,6 +49,7 @@ extension ServerConfiguration {
         if let binds = try reader.strings("bind") { bindAddresses = binds }
         sipPort = try reader.int("sip_port", range: 1...65535) ?? sipPort
         httpPort = try reader.int("http_port", range: 1...65535) ?? httpPort
+        httpBindAddress = try reader.string("http_bind") ?? httpBindAddress
         serverNames = try reader.strings("server_names") ?? serverNames
         logLevel = try reader.string("log_level", oneOf: ["trace", "debug", "info", "notice", "warning", "error"]) ?? logLevel
         nonceLifetime = Int64(try reader.int("nonce_lifetime", range: 10...86_400) ?? Int(nonceLifetime))

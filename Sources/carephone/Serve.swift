@@ -15,6 +15,8 @@ struct Serve: AsyncParsableCommand {
     var sipPort: Int?
     @Option(name: .long, help: ArgumentHelp("HTTP API port (default 8080; 0 picks a free one).", valueName: "N"))
     var httpPort: Int?
+    @Option(name: .long, help: ArgumentHelp("Address the HTTP API listens on (default 127.0.0.1: it lists registrations and has no login yet).", valueName: "ADDR"))
+    var httpBind: String?
     @Option(name: .long, help: ArgumentHelp("JSON config file (see README, Configuration).", valueName: "FILE"))
     var config: String?
     @Flag(name: .long, help: "Create a demo organisation with extensions 1001-1003 and print their SIP credentials.")
@@ -27,6 +29,9 @@ struct Serve: AsyncParsableCommand {
         if let p = httpPort, !(0...65535).contains(p) { throw ValidationError("--http-port \(p) is not a port number (0-65535)") }
         for address in bind where !Self.isIPAddress(address) {
             throw ValidationError("--bind \(address) is not an IPv4 or IPv6 address (e.g. 0.0.0.0, 127.0.0.1, ::)")
+        }
+        if let httpBind, !Self.isIPAddress(httpBind) {
+            throw ValidationError("--http-bind \(httpBind) is not an IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0)")
         }
     }
 
@@ -47,6 +52,7 @@ struct Serve: AsyncParsableCommand {
         if !bind.isEmpty { configuration.bindAddresses = bind }
         if let sipPort { configuration.sipPort = sipPort }
         if let httpPort { configuration.httpPort = httpPort }
+        if let httpBind { configuration.httpBindAddress = httpBind }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -35,7 +35,7 @@ final class ServerProcess: @unchecked Sendable {
 
     var arguments: [String] {
         ["serve", "--data", dataDirectory] + bindAddresses.flatMap { ["--bind", $0] }
-            + ["--sip-port", String(sipPort), "--http-port", String(httpPort)] + extraArguments
+            + ["--sip-port", String(sipPort), "--http-port", String(httpPort), "--http-bind", bindAddresses[0]] + extraArguments
     }
 
     /// The SIP address on the first bind address, for clients.
