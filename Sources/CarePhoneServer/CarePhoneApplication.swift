@@ -52,6 +52,8 @@ public final class CarePhoneApplication: Sendable {
         let core = SIPServerCore(eventLoop: group.next(), registrar: registrar, bindingStore: bindingStore, logger: logger)
         let transport = SIPTransportService(group: group, delegate: core)
         core.transport = transport
+        // A TCP connection idle for longer than any registration can last is dead.
+        transport.idleTimeout = .seconds(Int64(configuration.registrar.maxExpires) + 60)
 
         var bound: [String] = []
         var sipPort = configuration.sipPort

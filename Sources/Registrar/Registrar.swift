@@ -184,10 +184,18 @@ public final class Registrar: @unchecked Sendable {
                 }
                 let expires = min(requested, policy.maxExpires)
                 // Step 7: Call-ID / CSeq ordering for an existing binding.
+                let instance = contact.parameters["+sip.instance"]
                 if let existing = current.first(where: { $0.contactURI == contactURI }) {
                     if existing.callID == routing.callID, routing.cseq.sequence <= existing.cseq {
                         return fail(400, "CSeq Out Of Order For This Binding")
                     }
+                } else if let instance, expires > 0,
+                    let stale = current.first(where: { $0.instanceID == instance && $0.contactURI != contactURI })
+                {
+                    // The same device (RFC 5626 §4.1 instance ID) came back with a new address,
+                    // e.g. after a reboot: its new contact replaces the old one instead of
+                    // piling up until the device limit refuses it.
+                    changes.append(.remove(aor: aor, contactURI: stale.contactURI))
                 } else if expires > 0 {
                     added += 1
                 }

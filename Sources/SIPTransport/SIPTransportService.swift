@@ -18,6 +18,13 @@ public final class SIPTransportService: @unchecked Sendable {
 
     static let vectorReadCount = 16
 
+    /// A TCP connection on which nothing arrives for this long is closed (phones send CRLF
+    /// keep-alives or re-register well within it).
+    public var idleTimeout: TimeAmount = .seconds(86_400 + 60)
+    /// Most simultaneous TCP connections from one IP address; more are refused at once.
+    public var maxConnectionsPerAddress = 64
+    private var connectionsPerAddress: [String: Int] = [:]
+
     public init(group: EventLoopGroup, limits: ParserLimits = .default, delegate: SIPTransportDelegate) {
         self.group = group
         self.eventLoop = group.next()
@@ -55,6 +62,7 @@ public final class SIPTransportService: @unchecked Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                         try channel.pipeline.syncOperations.addHandler(StreamHandler(parser: parser, transport: self, kind: .tcp))
                     }
                 }
@@ -133,9 +141,20 @@ public final class SIPTransportService: @unchecked Sendable {
         } ?? udpChannels.first
     }
 
-    func connectionOpened(_ peer: SIPPeer, channel: Channel) { connections[peer] = channel }
+    func connectionOpened(_ peer: SIPPeer, channel: Channel) {
+        let count = connectionsPerAddress[peer.host, default: 0] + 1
+        connectionsPerAddress[peer.host] = count
+        if count > maxConnectionsPerAddress {
+            channel.close(promise: nil)
+            return
+        }
+        connections[peer] = channel
+    }
+
     func connectionClosed(_ peer: SIPPeer, channel: Channel) {
         if connections[peer] === channel { connections[peer] = nil }
+        let count = (connectionsPerAddress[peer.host] ?? 1) - 1
+        connectionsPerAddress[peer.host] = count > 0 ? count : nil
     }
 
     /// Whether a stream connection to this peer is open (for tests and diagnostics).

@@ -32,6 +32,29 @@ extension InteropTests {
             }
         }
 
+        /// One address cannot hold more than 64 TCP connections (file descriptors are finite).
+        @Test func tcpConnectionsPerAddressAreLimited() throws {
+            try TransportTests.withDemoServer("tcp-limit") { server, _, _ in
+                var clients: [SIPTestClient] = []
+                defer { clients.forEach { $0.close() } }
+                for _ in 0..<64 { clients.append(try SIPTestClient(transport: .tcp, server: try server.sipAddress)) }
+                // The 64 connections work.
+                let options = clients[63].request("OPTIONS", uri: "sip:127.0.0.1", from: "sip:a@127.0.0.1", to: "sip:127.0.0.1", callID: SIPTestClient.token(), cseq: 1)
+                #expect(try clients[63].transact(options)?.statusCode == 200)
+                // The 65th is closed by the server at once.
+                let extra = try SIPTestClient(transport: .tcp, server: try server.sipAddress)
+                defer { extra.close() }
+                let started = Date()
+                _ = extra.readUntilClosed(timeout: 5)
+                #expect(Date().timeIntervalSince(started) < 4, "the 65th connection was not closed")
+                // Another address is not affected.
+                let other = try SIPTestClient(transport: .tcp, server: try server.sipAddress, bindHost: "127.0.0.2")
+                defer { other.close() }
+                let ping = other.request("OPTIONS", uri: "sip:127.0.0.1", from: "sip:b@127.0.0.2", to: "sip:127.0.0.1", callID: SIPTestClient.token(), cseq: 1)
+                #expect(try other.transact(ping)?.statusCode == 200)
+            }
+        }
+
         @Test func optionsReachAUDPPhoneAtItsSourceAddress() throws {
             let scratch = try Scratch("reuse-udp")
             defer { scratch.remove() }

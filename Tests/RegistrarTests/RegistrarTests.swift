@@ -188,6 +188,17 @@ import Testing
         #expect(registrar.location.bindings(of: "sip:1001@clinic.example", now: now).map(\.contactURI) == ["sip:1001@192.0.2.10:5062"])
     }
 
+    @Test func aRebootedDeviceReplacesItsOldContact() throws {
+        let instance = "\"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>\""
+        _ = try authenticated(contact: "<sip:1001@192.0.2.10:5062>;+sip.instance=\(instance)", callID: "boot-1")
+        _ = try authenticated(contact: "<sip:1001@192.0.2.99:5070>", callID: "softphone")
+        let response = try #require(try authenticated(contact: "<sip:1001@192.0.2.10:6000>;+sip.instance=\(instance)", callID: "boot-2"))
+        #expect(response.statusCode == 200)
+        let contacts = registrar.location.bindings(of: "sip:1001@clinic.example", now: now).map(\.contactURI).sorted()
+        #expect(contacts == ["sip:1001@192.0.2.10:6000", "sip:1001@192.0.2.99:5070"])
+        #expect(response.headers.values(HeaderName.contact).count == 2)
+    }
+
     @Test func outOfOrderCSeqIsRefused() throws {
         _ = try authenticated(callID: "same", cseq: 10)
         let response = try #require(try authenticated(expires: "1200", callID: "same", cseq: 5))
