@@ -75,12 +75,24 @@ public final class SIPTransportService: @unchecked Sendable {
 
     /// Sends a message to a peer. Safe to call from any thread.
     public func send(_ message: SIPMessage, to peer: SIPPeer) {
+        let fallback = Self.responseFallback(message, peer: peer)
         if eventLoop.inEventLoop {
-            sendOnLoop(message.serialized(), to: peer)
+            sendOnLoop(message.serialized(), to: peer, fallback: fallback)
         } else {
             let bytes = message.serialized()
-            eventLoop.execute { self.sendOnLoop(bytes, to: peer) }
+            eventLoop.execute { self.sendOnLoop(bytes, to: peer, fallback: fallback) }
         }
+    }
+
+    /// RFC 3261 §18.2.2: when the connection a request came on has closed, its response goes
+    /// over a new connection to the `received` address and the Via sent-by port (default 5060),
+    /// where the client listens, not to the closed connection's ephemeral port.
+    static func responseFallback(_ message: SIPMessage, peer: SIPPeer) -> SocketAddress? {
+        guard peer.transport == .tcp, case .response(let response) = message,
+            let top = response.headers.listElements(HeaderName.via).first, let via = try? Via(parsing: top)
+        else { return nil }
+        let host = via.received ?? peer.host
+        return try? SocketAddress(ipAddress: host, port: via.port ?? 5060)
     }
 
     /// Sends already serialized bytes (a retransmission, a keep-alive).
@@ -88,7 +100,7 @@ public final class SIPTransportService: @unchecked Sendable {
         if eventLoop.inEventLoop { sendOnLoop(bytes, to: peer) } else { eventLoop.execute { self.sendOnLoop(bytes, to: peer) } }
     }
 
-    private func sendOnLoop(_ bytes: [UInt8], to peer: SIPPeer) {
+    private func sendOnLoop(_ bytes: [UInt8], to peer: SIPPeer, fallback: SocketAddress? = nil) {
         switch peer.transport {
         case .udp:
             guard let channel = udpChannel(for: peer.address) else { return }
@@ -103,7 +115,7 @@ public final class SIPTransportService: @unchecked Sendable {
                 return
             }
             guard peer.transport == .tcp else { return }
-            // RFC 3261 §18.2.2: if the connection is gone, open a new one to the same address.
+            // The connection is gone: open a new one (for a response, to the Via's sent-by port).
             ClientBootstrap(group: eventLoop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(.seconds(5))
@@ -112,7 +124,7 @@ public final class SIPTransportService: @unchecked Sendable {
                         try channel.pipeline.syncOperations.addHandler(StreamHandler(parser: parser, transport: self, kind: .tcp))
                     }
                 }
-                .connect(to: peer.address)
+                .connect(to: fallback ?? peer.address)
                 .whenSuccess { channel in
                     channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
                 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SIPCore
 import Testing
 
@@ -52,6 +55,63 @@ extension InteropTests {
                 defer { other.close() }
                 let ping = other.request("OPTIONS", uri: "sip:127.0.0.1", from: "sip:b@127.0.0.2", to: "sip:127.0.0.1", callID: SIPTestClient.token(), cseq: 1)
                 #expect(try other.transact(ping)?.statusCode == 200)
+            }
+        }
+
+        /// RFC 3261 §18.2.2: when the phone's connection has closed before the response is ready,
+        /// the response comes over a new connection to the Via sent-by port, where it listens.
+        @Test func responseAfterTheConnectionClosedGoesToTheViaPort() throws {
+            let scratch = try Scratch("tcp-fallback")
+            defer { scratch.remove() }
+            // One failure makes later answers to this source wait 800 ms: time to hang up first.
+            let config = try scratch.write("config.json", "{\"auth_throttle\": {\"slow_after_failures\": 1, \"block_after_failures\": 100, \"delay_milliseconds\": 800}}")
+            try TransportTests.withDemoServer("tcp-fallback", arguments: ["--config", config]) { server, passwords, _ in
+                // The phone's listening socket, named in its Via.
+                let listener = try SocketAddress(host: "127.0.0.1", port: 0).boundSocket(type: socketType(SOCK_STREAM))
+                defer { Glibc.close(listener) }
+                #expect(listen(listener, 4) == 0)
+                let listening = try SocketAddress.local(of: listener)
+                let client = try SIPTestClient(transport: .tcp, server: try server.sipAddress)
+                func register(cseq: Int, authorization: String?) -> String {
+                    var lines = [
+                        "REGISTER sip:127.0.0.1 SIP/2.0",
+                        "Via: SIP/2.0/TCP \(listening);branch=z9hG4bK\(SIPTestClient.token())",
+                        "Max-Forwards: 70", "From: <sip:1001@127.0.0.1>;tag=fb1", "To: <sip:1001@127.0.0.1>",
+                        "Call-ID: fallback@test", "CSeq: \(cseq) REGISTER", "Contact: <sip:1001@\(listening);transport=tcp>",
+                    ]
+                    if let authorization { lines.append("Authorization: \(authorization)") }
+                    return lines.joined(separator: "\r\n") + "\r\nContent-Length: 0\r\n\r\n"
+                }
+                let challenge = try #require(try client.transact(register(cseq: 1, authorization: nil)))
+                #expect(challenge.statusCode == 401)
+                let wrong = try SIPTestClient.answer(challenge, header: "WWW-Authenticate", user: "1001", password: passwords["1001"]! + "x", method: "REGISTER", uri: "sip:127.0.0.1")
+                try client.send(register(cseq: 2, authorization: wrong.headerValue))
+                client.close()  // hang up before the (delayed) 401 is sent
+                // The 401 arrives on a new connection to the listening port.
+                var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, 5000) == 1 else {
+                    Issue.record("the server did not connect to the Via port within 5 s")
+                    return
+                }
+                let accepted = accept(listener, nil, nil)
+                guard accepted >= 0 else {
+                    Issue.record("accept failed")
+                    return
+                }
+                defer { Glibc.close(accepted) }
+                var received: [UInt8] = []
+                let deadline = Date().addingTimeInterval(5)
+                while Date() < deadline, !String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
+                    var reader = pollfd(fd: accepted, events: Int16(POLLIN), revents: 0)
+                    guard poll(&reader, 1, 500) == 1 else { continue }
+                    var chunk = [UInt8](repeating: 0, count: 4096)
+                    let n = chunk.withUnsafeMutableBytes { recv(accepted, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    received += chunk[0..<n]
+                }
+                let text = String(decoding: received, as: UTF8.self)
+                #expect(text.hasPrefix("SIP/2.0 401 "), "got: \(text)")
+                #expect(text.contains("CSeq: 2 REGISTER"), "got: \(text)")
             }
         }
 
