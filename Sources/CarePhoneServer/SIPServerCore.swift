@@ -116,7 +116,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             case .send(let message, let peer):
                 transport.send(message, to: peer)
             case .deliverRequest(let id, let request, let routing, let peer):
-                handle(request, routing: routing, transaction: id, replyTo: peer, source: source ?? peer, local: local)
+                handle(request, routing: routing, transaction: id, source: source ?? peer, local: local)
             case .deliverResponse(let id, let response):
                 if response.statusCode >= 200, let binding = qualifying.removeValue(forKey: id) {
                     logger.debug("contact reachable", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)", "status": "\(response.statusCode)"])
@@ -137,12 +137,12 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
 
     // MARK: requests
 
-    private func handle(_ request: SIPRequest, routing: RoutingHeaders, transaction id: ServerTransactionID, replyTo: SIPPeer, source: SIPPeer, local: SocketAddress?) {
+    private func handle(_ request: SIPRequest, routing: RoutingHeaders, transaction id: ServerTransactionID, source: SIPPeer, local: SocketAddress?) {
         if let failure = inspection.inspect(request) {
             respond(failure, to: id)
             return
         }
-        let forUs = isAddressedToServer(request, local: local)
+        let forUs = isAddressedToServer(request)
         // RFC 3261 §16.3 step 3 / RFC 4475 §3.3.11: a request that would be forwarded with Max-Forwards 0.
         if routing.maxForwards == 0, !forUs, request.method != .register {
             respond(SIPResponse(replyingTo: request, statusCode: 483, toTag: Registrar.newTag()), to: id)
@@ -308,11 +308,9 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             ?? interfaceAddresses.first { $0.contains(":") == ipv6 } ?? (ipv6 ? "::1" : "127.0.0.1")
     }
 
-    /// A Request-URI with no user part, or whose host is this server, is addressed to the server itself.
-    private func isAddressedToServer(_ request: SIPRequest, local: SocketAddress?) -> Bool {
-        guard let uri = request.uri?.sipURI else { return false }
-        if uri.user == nil { return true }
-        return false
+    /// A Request-URI with no user part (`sip:pbx.clinic.example`) is addressed to the server itself.
+    private func isAddressedToServer(_ request: SIPRequest) -> Bool {
+        request.uri?.sipURI.map { $0.user == nil } ?? false
     }
 
     static func log(_ event: Registrar.Event, _ logger: Logger) {

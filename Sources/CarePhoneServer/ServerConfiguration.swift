@@ -34,8 +34,15 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
 }
 
 extension ServerConfiguration {
-    /// Reads a JSON config file. Unknown keys and wrong types are errors naming the key.
+    /// Reads a JSON config file. Unknown keys and wrong types are errors naming the key; on any
+    /// error nothing is changed.
     public mutating func load(file path: String) throws {
+        var loaded = self
+        try loaded.apply(file: path)
+        self = loaded
+    }
+
+    private mutating func apply(file path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError("\(path): cannot read the config file")
         }

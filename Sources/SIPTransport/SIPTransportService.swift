@@ -75,12 +75,11 @@ public final class SIPTransportService: @unchecked Sendable {
 
     /// Sends a message to a peer. Safe to call from any thread.
     public func send(_ message: SIPMessage, to peer: SIPPeer) {
-        let fallback = Self.responseFallback(message, peer: peer)
         if eventLoop.inEventLoop {
-            sendOnLoop(message.serialized(), to: peer, fallback: fallback)
+            sendOnLoop(message.serialized(), to: peer, message: message)
         } else {
             let bytes = message.serialized()
-            eventLoop.execute { self.sendOnLoop(bytes, to: peer, fallback: fallback) }
+            eventLoop.execute { self.sendOnLoop(bytes, to: peer, message: message) }
         }
     }
 
@@ -100,7 +99,9 @@ public final class SIPTransportService: @unchecked Sendable {
         if eventLoop.inEventLoop { sendOnLoop(bytes, to: peer) } else { eventLoop.execute { self.sendOnLoop(bytes, to: peer) } }
     }
 
-    private func sendOnLoop(_ bytes: [UInt8], to peer: SIPPeer, fallback: SocketAddress? = nil) {
+    /// `message` is given when known, so that a response whose connection has closed can find
+    /// its Via (parsed only in that rare case, not on every send).
+    private func sendOnLoop(_ bytes: [UInt8], to peer: SIPPeer, message: SIPMessage? = nil) {
         switch peer.transport {
         case .udp:
             guard let channel = udpChannel(for: peer.address) else { return }
@@ -116,6 +117,7 @@ public final class SIPTransportService: @unchecked Sendable {
             }
             guard peer.transport == .tcp else { return }
             // The connection is gone: open a new one (for a response, to the Via's sent-by port).
+            let fallback = message.flatMap { Self.responseFallback($0, peer: peer) }
             ClientBootstrap(group: eventLoop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connectTimeout(.seconds(5))

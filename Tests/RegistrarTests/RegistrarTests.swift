@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    /// The challenge a first REGISTER (without credentials) gets.
+    func firstChallenge(user: String = "1001", host: String = "clinic.example") throws -> DigestChallenge {
+        let (first, routing) = try register(user: user, host: host)
+        let response = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
+        #expect(response.statusCode == 401)
+        return try DigestChallenge(parsing: try #require(response.headers[HeaderName.wwwAuthenticate]))
+    }
+
+    func answer(_ challenge: DigestChallenge, user: String, password: String, uri: String, nonceCount: UInt32) -> DigestCredentials {
+        DigestCredentials(answering: challenge, username: user, password: password, method: "REGISTER", uri: uri, cnonce: "c\(nonceCount)", nonceCount: nonceCount)
+    }
+
     /// Sends a REGISTER, answers the challenge with `password`, returns the final response.
     func authenticated(user: String = "1001", password: String = "secret-1001", contact: String = "<sip:1001@192.0.2.10:5062>", expires: String? = "3600", callID: String = "call-1", cseq: Int = 1, at time: Int64? = nil, from: Registrar.Source? = nil, algorithm: DigestAlgorithm = .md5) throws -> SIPResponse? {
         let t = time ?? now
@@ -104,10 +116,8 @@ import Testing
     }
 
     @Test func staleNonceGetsStaleTrue() throws {
-        let (first, routing) = try register()
-        let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
-        let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
-        let credentials = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:clinic.example", cnonce: "x", nonceCount: 1)
+        let challenge = try firstChallenge()
+        let credentials = answer(challenge, user: "1001", password: "secret-1001", uri: "sip:clinic.example", nonceCount: 1)
         let (second, routing2) = try register(cseq: 2, authorization: credentials.headerValue)
         let late = try #require(respond(registrar.register(second, routing: routing2, source: source, now: now + 1000)))
         #expect(late.statusCode == 401)
@@ -117,30 +127,26 @@ import Testing
     /// A captured Authorization header cannot be replayed (RFC 7616 §5.12): the same nonce
     /// count again gets a fresh challenge with stale=true and changes nothing.
     @Test func replayedCredentialsAreRefused() throws {
-        let (first, routing) = try register()
-        let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
-        let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
-        let credentials = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:clinic.example", cnonce: "x", nonceCount: 1)
+        let challenge = try firstChallenge()
+        let credentials = answer(challenge, user: "1001", password: "secret-1001", uri: "sip:clinic.example", nonceCount: 1)
         let (second, routing2) = try register(cseq: 2, authorization: credentials.headerValue)
         #expect(respond(registrar.register(second, routing: routing2, source: source, now: now))?.statusCode == 200)
         // The attacker replays it with another Contact and Call-ID.
         let (replay, routing3) = try register(contact: "<sip:1001@203.0.113.66:5060>", callID: "evil", cseq: 2, authorization: credentials.headerValue)
-        let answer = try #require(respond(registrar.register(replay, routing: routing3, source: source, now: now)))
-        #expect(answer.statusCode == 401)
-        #expect(try DigestChallenge(parsing: answer.headers[HeaderName.wwwAuthenticate]!).stale)
+        let refused = try #require(respond(registrar.register(replay, routing: routing3, source: source, now: now)))
+        #expect(refused.statusCode == 401)
+        #expect(try DigestChallenge(parsing: refused.headers[HeaderName.wwwAuthenticate]!).stale)
         #expect(registrar.location.bindings(of: "sip:1001@clinic.example", now: now).map(\.contactURI) == ["sip:1001@192.0.2.10:5062"])
         // The next count on the same nonce is fine (phones reuse nonces).
-        let next = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:clinic.example", cnonce: "y", nonceCount: 2)
+        let next = self.answer(challenge, user: "1001", password: "secret-1001", uri: "sip:clinic.example", nonceCount: 2)
         let (again, routing4) = try register(cseq: 3, authorization: next.headerValue)
         #expect(respond(registrar.register(again, routing: routing4, source: source, now: now))?.statusCode == 200)
     }
 
     @Test func credentialsMustAnswerOurChallengeForThisRequest() throws {
-        let (first, routing) = try register()
-        let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
-        let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
+        let challenge = try firstChallenge()
         // Digest URI for another host.
-        let elsewhere = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:other.example", cnonce: "x", nonceCount: 1)
+        let elsewhere = answer(challenge, user: "1001", password: "secret-1001", uri: "sip:other.example", nonceCount: 1)
         let (a, ra) = try register(cseq: 2, authorization: elsewhere.headerValue)
         #expect(respond(registrar.register(a, routing: ra, source: source, now: now))?.statusCode == 401)
         // RFC 2069 form (no qop) although we asked for qop=auth.
@@ -210,10 +216,8 @@ import Testing
 
     @Test func cannotRegisterSomeoneElsesAddress() throws {
         // 1001's credentials, 1002's address-of-record.
-        let (first, routing) = try register(user: "1002")
-        let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
-        let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
-        let credentials = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:clinic.example", cnonce: "x", nonceCount: 1)
+        let challenge = try firstChallenge(user: "1002")
+        let credentials = answer(challenge, user: "1001", password: "secret-1001", uri: "sip:clinic.example", nonceCount: 1)
         let (second, routing2) = try register(user: "1002", cseq: 2, authorization: credentials.headerValue)
         #expect(respond(registrar.register(second, routing: routing2, source: source, now: now))?.statusCode == 403)
     }
@@ -223,7 +227,7 @@ import Testing
         let challengeResponse = try #require(respond(registrar.register(first, routing: routing, source: source, now: now)))
         #expect(try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!).realm == "clinic.example")
         let challenge = try DigestChallenge(parsing: challengeResponse.headers[HeaderName.wwwAuthenticate]!)
-        let credentials = DigestCredentials(answering: challenge, username: "1001", password: "secret-1001", method: "REGISTER", uri: "sip:192.0.2.1", cnonce: "x", nonceCount: 1)
+        let credentials = answer(challenge, user: "1001", password: "secret-1001", uri: "sip:192.0.2.1", nonceCount: 1)
         let (second, routing2) = try register(cseq: 2, authorization: credentials.headerValue, host: "192.0.2.1")
         #expect(respond(registrar.register(second, routing: routing2, source: source, now: now))?.statusCode == 200)
         #expect(registrar.location.bindings(of: "sip:1001@clinic.example", now: now).count == 1)

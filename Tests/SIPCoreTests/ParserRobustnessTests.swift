@@ -16,6 +16,19 @@ import Testing
         }
     }
 
+    /// The message with its Content-Length removed: printing adds one (with the body's real
+    /// length) when a datagram had none, so that is the one field a round trip may change.
+    static func withoutLength(_ message: SIPMessage) -> SIPMessage {
+        switch message {
+        case .request(var r):
+            r.headers.remove(HeaderName.contentLength)
+            return .request(r)
+        case .response(var r):
+            r.headers.remove(HeaderName.contentLength)
+            return .response(r)
+        }
+    }
+
     static let specials: [UInt8] = Array("\r\n\t :;,<>\"\\%@?=[]/0123456789".utf8) + [0, 0xFF, 0xC3]
 
     @Test(arguments: TortureCase.all)
@@ -38,7 +51,10 @@ import Testing
                 let message = try SIPParser().parseDatagram(bytes)
                 let routing = try RoutingHeaders(message)
                 _ = routing.contacts
-                _ = message.serialized()
+                // What parses, prints back to bytes that parse to the same message.
+                let again = try SIPParser().parseDatagram(message.serialized())
+                #expect(Self.withoutLength(again) == Self.withoutLength(message), "\(c.file): mutant does not survive print and parse")
+                #expect(try RoutingHeaders(again) == routing)
                 if case .request(let r) = message {
                     _ = RequestInspection(allowedMethods: [.register, .options]).inspect(r)
                     _ = SIPResponse(replyingTo: r, statusCode: 400, toTag: "t").serialized()
@@ -55,5 +71,6 @@ import Testing
             _ = try? SIPParser().parseStream(bytes)
         }
         #expect(outcomes.parsed + outcomes.rejected == 150)
+        if c.parserValid { #expect(outcomes.parsed > 0, "\(c.file): no mutant of a valid message parsed") }
     }
 }

@@ -37,16 +37,29 @@ extension SIPResponse {
 }
 
 enum SIPSerialization {
+    /// Header fields in their order; Content-Length where it stood (once, with the body's real
+    /// length), or last when the message had none.
     static func append(_ headers: SIPHeaders, body: [UInt8], to out: inout [UInt8]) {
-        for field in headers where field.key != "content-length" {
+        var lengthWritten = false
+        for field in headers {
+            if field.key == "content-length" {
+                if !lengthWritten { appendContentLength(body.count, to: &out) }
+                lengthWritten = true
+                continue
+            }
             out.append(contentsOf: field.name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: field.value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        out.append(contentsOf: "Content-Length: ".utf8)
-        out.append(contentsOf: String(body.count).utf8)
-        out.append(contentsOf: "\r\n\r\n".utf8)
+        if !lengthWritten { appendContentLength(body.count, to: &out) }
+        out.append(contentsOf: "\r\n".utf8)
         out.append(contentsOf: body)
+    }
+
+    static func appendContentLength(_ count: Int, to out: inout [UInt8]) {
+        out.append(contentsOf: "Content-Length: ".utf8)
+        out.append(contentsOf: String(count).utf8)
+        out.append(contentsOf: "\r\n".utf8)
     }
 }
