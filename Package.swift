@@ -34,7 +34,9 @@ let package = Package(
         ),
         .target(name: "Directory", dependencies: ["SIPCore"]),
         .target(name: "Registrar", dependencies: ["SIPCore", "Directory"]),
-        .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar"]),
+        .target(name: "Dialplan"),
+        .target(name: "Calls", dependencies: ["SIPCore", "SIPTransaction", "Dialplan", "Directory", "Registrar"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls"]),
         .target(
             name: "HTTPAPI",
             dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "CarePhoneServer",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Directory", "Registrar", "Storage", "HTTPAPI",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Directory", "Registrar", "Dialplan", "Calls", "Storage", "HTTPAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,6 +66,8 @@ let package = Package(
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "DialplanTests", dependencies: ["Dialplan"]),
+        .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
             name: "CarePhoneServerTests",
             dependencies: ["CarePhoneServer", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]

@@ -1,0 +1,1 @@
+// B2BUA call control.

@@ -1,0 +1,1 @@
+// The dialplan language: parser, validator and interpreter. Foundation only.
