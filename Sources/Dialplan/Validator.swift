@@ -195,7 +195,7 @@ struct Validator {
 
     private mutating func check(_ template: Template) {
         for (name, location) in template.variables where !variables.contains(name) {
-            let hint = Suggestion.hint(for: name, in: variables.sorted())
+            let hint = Suggestion.nearest(to: name, in: variables.sorted()).map { "; did you mean `${\($0)}`?" } ?? ""
             error(location, "unknown variable `${\(name)}`\(hint)")
         }
     }

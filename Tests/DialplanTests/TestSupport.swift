@@ -47,11 +47,11 @@ func utc(_ text: String) -> Date {
     return formatter.date(from: text + ":00Z")!
 }
 
-/// A calendar where the listed extensions are busy during the given intervals.
+/// A calendar where the listed extensions are busy during the given intervals (end excluded).
 struct FakeCalendar: CalendarConditions {
     var busy: [String: [DateInterval]]
 
     func isBusy(extension: String, at instant: Date) -> Bool {
-        busy[`extension`, default: []].contains { $0.contains(instant) }
+        busy[`extension`, default: []].contains { $0.start <= instant && instant < $0.end }
     }
 }
