@@ -1,3 +1,5 @@
+import Calls
+import Dialplan
 import Directory
 import Foundation
 import HTTPAPI
@@ -72,8 +74,23 @@ public final class CarePhoneApplication: Sendable {
         }
         core.qualifyInterval = Int64(configuration.qualifyInterval)
         core.interfaceAddresses = interfaceAddresses
+        core.localPort = sipPort
+        core.boundHosts = configuration.bindAddresses
+
+        // Calls: the dialplan (watched), the B2BUA, and CDRs on SQLite.
+        let trunks = try configuration.trunks.map(Self.resolved)
+        let dialplans = DialplanService(
+            folder: configuration.dialplanFolder,
+            statusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"),
+            logger: logger,
+            environment: Self.dialplanEnvironment(directory: directory, trunks: trunks))
+        dialplans.start()
+        let records = CallRecordWriter(store: SQLiteCallRecordStore(database: database), logger: logger)
+        try await core.eventLoop.submit {
+            core.configureCalls(trunks: trunks, dialplans: dialplans, records: records)
+        }.get()
         core.start()
-        let sipService = SIPService(core: core, transport: transport, group: group, logger: logger)
+        let sipService = SIPService(core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records)
         let backend = ServerBackend(core: core)
         let httpHost = configuration.httpBindAddress
         let boundSIP = bound
@@ -89,18 +106,55 @@ public final class CarePhoneApplication: Sendable {
     }
 }
 
-/// Keeps the SIP side alive in the service group and closes it on shutdown.
+extension CarePhoneApplication {
+    /// Trunk host names are resolved once at start (a B2BUA leg must not wait for DNS).
+    static func resolved(_ trunk: Trunk) throws -> Trunk {
+        var trunk = trunk
+        let host = trunk.destination.host
+        if (try? SocketAddress(ipAddress: host, port: 0)) == nil {
+            guard let address = try? SocketAddress.makeAddressResolvingHost(host, port: trunk.destination.port), let ip = address.ipAddress else {
+                throw ConfigurationError("trunk \(trunk.name): cannot resolve host \(host)")
+            }
+            trunk.destination.host = ip
+        }
+        return trunk
+    }
+
+    /// What dialplans are checked against: the directory's extensions and the configured trunks.
+    static func dialplanEnvironment(directory: SQLiteDirectoryStore, trunks: [Trunk]) -> @Sendable () -> DialplanEnvironment {
+        let names = Set(trunks.map(\.name))
+        return {
+            let organisations = (try? directory.organisations()) ?? []
+            var extensions = Set<String>()
+            for organisation in organisations {
+                for user in (try? directory.users(organisationID: organisation.id)) ?? [] { extensions.insert(user.extension) }
+            }
+            let zone = organisations.first.flatMap { TimeZone(identifier: $0.timeZone) } ?? .current
+            return DialplanEnvironment(extensions: organisations.isEmpty ? nil : extensions, trunks: names, defaultTimeZone: zone)
+        }
+    }
+}
+
+/// Keeps the SIP side alive in the service group and closes it on shutdown: calls in progress
+/// are ended with BYE (and their CDRs written) before the transport closes.
 struct SIPService: Service {
     let core: SIPServerCore
     let transport: SIPTransportService
     let group: MultiThreadedEventLoopGroup
     let logger: Logger
+    let dialplans: DialplanService
+    let records: CallRecordWriter
 
     func run() async throws {
         try? await gracefulShutdown()
         logger.notice("stopping SIP")
+        try? await core.eventLoop.submit { core.b2bua?.endAll() }.get()
+        // Give the BYEs a moment to leave before the sockets close.
+        try? await Task.sleep(for: .milliseconds(200))
         await transport.close()
         try? await core.eventLoop.submit { core.stop() }.get()
+        dialplans.stop()
+        records.flush()
         try? await group.shutdownGracefully()
     }
 }

@@ -1,3 +1,4 @@
+import Calls
 import Directory
 import Foundation
 import Logging
@@ -19,10 +20,19 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     let writer: BindingWriter
     let bindingStore: BindingStore
     var transport: SIPTransportService!
-    private var transactions: TransactionLayer<SIPPeer>
-    /// Option tags we really implement: none yet (Path, outbound and GRUU are stored or parsed
-    /// but not answered as RFC 3327/5626/5627 require), so `Require:` with any gets 420.
-    private let inspection = RequestInspection(allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel], supportedExtensions: [])
+    var transactions: TransactionLayer<SIPPeer>
+    /// Option tags we really implement: session timers (RFC 4028, relayed and enforced by the
+    /// B2BUA). Path, outbound and GRUU are stored or parsed but not answered as RFC
+    /// 3327/5626/5627 require, so `Require:` with those gets 420.
+    private let inspection = RequestInspection(
+        allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel, .update, .info], supportedExtensions: ["timer"])
+    /// The call controller; set up by `configureCalls`.
+    var b2bua: B2BUA!
+    var callDirectory: CallDirectoryAdapter!
+    var trunks: [Trunk] = []
+    /// The SIP port and the addresses the transport is bound to (for Via and Contact).
+    var localPort = 5060
+    var boundHosts: [String] = []
     private var ticker: RepeatedTask?
     private var sweeper: RepeatedTask?
     private var qualifier: RepeatedTask?
@@ -57,6 +67,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     }
 
     func stop() {
+        b2bua?.endAll()
         qualifier?.cancel()
         ticker?.cancel()
         sweeper?.cancel()
@@ -110,7 +121,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
 
     // MARK: transaction actions
 
-    private func perform(_ actions: [TransactionAction<SIPPeer>], local: SocketAddress? = nil, source: SIPPeer? = nil) {
+    func perform(_ actions: [TransactionAction<SIPPeer>], local: SocketAddress? = nil, source: SIPPeer? = nil) {
         for action in actions {
             switch action {
             case .send(let message, let peer):
@@ -118,20 +129,31 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             case .deliverRequest(let id, let request, let routing, let peer):
                 handle(request, routing: routing, transaction: id, source: source ?? peer, local: local)
             case .deliverResponse(let id, let response):
-                if response.statusCode >= 200, let binding = qualifying.removeValue(forKey: id) {
-                    logger.debug("contact reachable", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)", "status": "\(response.statusCode)"])
+                if let binding = qualifying[id] {
+                    if response.statusCode >= 200 {
+                        qualifying[id] = nil
+                        logger.debug("contact reachable", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)", "status": "\(response.statusCode)"])
+                    }
+                } else {
+                    b2bua?.receiveResponse(response, transaction: id)
                 }
             case .timeout(let id):
                 if let binding = qualifying.removeValue(forKey: id) {
                     logger.notice("contact did not answer OPTIONS", metadata: ["aor": "\(binding.aor)", "contact": "\(binding.contactURI)"])
+                } else {
+                    b2bua?.transactionTimedOut(id)
                 }
-            case .deliverStrayACK, .strayResponse, .serverTimeout, .terminated:
+            case .deliverStrayACK(let ack, let routing, _):
+                b2bua?.receiveACK(ack, routing: routing)
+            case .terminated(.client(let id)):
+                b2bua?.transactionTerminated(id)
+            case .strayResponse, .serverTimeout, .terminated:
                 break
             }
         }
     }
 
-    private func respond(_ response: SIPResponse, to id: ServerTransactionID) {
+    func respond(_ response: SIPResponse, to id: ServerTransactionID) {
         perform(transactions.respond(response, to: id, now: Self.nowMilliseconds()))
     }
 
@@ -172,13 +194,20 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             response.headers.add(HeaderName.allow, inspection.allowHeader)
             response.headers.add(HeaderName.accept, "application/sdp")
             respond(response, to: id)
-        case .invite:
-            handleInvite(request, transaction: id, source: source)
+        case .invite where routing.to.tag == nil:
+            handleInvite(request, routing: routing, transaction: id, source: source)
         case .cancel:
             // RFC 3261 §9.2: no matching INVITE transaction → 481.
-            respond(SIPResponse(replyingTo: request, statusCode: 481, toTag: Registrar.newTag()), to: id)
-        case .bye:
-            respond(SIPResponse(replyingTo: request, statusCode: 481, toTag: Registrar.newTag()), to: id)
+            if let invite = transactions.serverTransaction(matchingCancel: request, routing: routing),
+                b2bua.receiveCancel(request, transaction: id, invite: invite)
+            {
+                return
+            }
+            respond(SIPResponse(replyingTo: request, statusCode: 481, reasonPhrase: "Call/Transaction Does Not Exist", toTag: Registrar.newTag()), to: id)
+        case .invite, .bye, .update, .info:
+            if !b2bua.receiveInDialog(request, routing: routing, transaction: id) {
+                respond(SIPResponse(replyingTo: request, statusCode: 481, reasonPhrase: "Call/Transaction Does Not Exist", toTag: Registrar.newTag()), to: id)
+            }
         default:
             var response = SIPResponse(replyingTo: request, statusCode: 405, toTag: Registrar.newTag())
             response.headers.add(HeaderName.allow, inspection.allowHeader)
@@ -227,20 +256,39 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         }
     }
 
-    // MARK: INVITE (call routing arrives with the dialplan issue)
+    // MARK: INVITE
 
-    private func handleInvite(_ request: SIPRequest, transaction id: ServerTransactionID, source: SIPPeer) {
+    private func handleInvite(_ request: SIPRequest, routing: RoutingHeaders, transaction id: ServerTransactionID, source: SIPPeer) {
         let now = Self.nowSeconds()
+        let organisations = registrar.organisations(now: now)
+        // A call in from a trunk: recognised by its source address, not challenged.
+        if let trunk = trunks.first(where: { $0.accepts(source: source.host) }) {
+            let organisation = trunk.organisationDomain.flatMap { d in organisations.first { $0.sipDomain.lowercased() == d.lowercased() } } ?? organisations.first
+            guard let organisation else {
+                respond(SIPResponse(replyingTo: request, statusCode: 403, reasonPhrase: "No Organisation Configured", toTag: Registrar.newTag()), to: id)
+                return
+            }
+            let from = routing.from.uri.sipURI
+            let caller = CallerIdentity(
+                organisationID: organisation.id, organisationDomain: organisation.sipDomain,
+                number: from?.decodedUser ?? "anonymous", displayName: routing.from.displayName ?? "", trunk: trunk.name)
+            b2bua.receiveInitialInvite(request, routing: routing, transaction: id, source: callDestination(source), caller: caller, context: trunk.inboundContext)
+            return
+        }
         let host = request.uri?.sipURI?.host ?? ""
-        guard let (organisation, _) = registrar.resolver.organisation(for: host, in: registrar.organisations(now: now)) else {
+        guard let (organisation, _) = registrar.resolver.organisation(for: host, in: organisations) else {
             respond(SIPResponse(replyingTo: request, statusCode: 403, reasonPhrase: "No Organisation Configured", toTag: Registrar.newTag()), to: id)
             return
         }
         // RFC 3261 §22.3: callers authenticate to the server as a proxy, with 407.
         let outcome = registrar.authenticator.authenticate(request, headerName: HeaderName.proxyAuthorization, organisation: organisation, directory: registrar.directory, now: now)
         switch outcome {
-        case .authenticated:
-            respond(SIPResponse(replyingTo: request, statusCode: 480, reasonPhrase: "Call Routing Not Available Yet", toTag: Registrar.newTag()), to: id)
+        case .authenticated(let device):
+            let user = callDirectory.user(ofDevice: device.username, organisationID: organisation.id)
+            let caller = CallerIdentity(
+                organisationID: organisation.id, organisationDomain: organisation.sipDomain,
+                number: user?.extension ?? device.username, displayName: user?.displayName ?? "")
+            b2bua.receiveInitialInvite(request, routing: routing, transaction: id, source: callDestination(source), caller: caller, context: nil)
         case .challenge, .failed:
             // A wrong answer is challenged again exactly like a missing one (no enumeration).
             var stale = false

@@ -1,3 +1,4 @@
+import Calls
 import Foundation
 import Registrar
 
@@ -21,6 +22,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var qualifyInterval: Int = 0
     /// SQLite synchronous mode: FULL (default) or NORMAL.
     public var sqliteSynchronous: String = "FULL"
+    /// The folder of `*.dialplan` files, watched for changes.
+    public var dialplanFolder: String = "./Dialplans"
+    /// SIP trunks (providers) for calls out and in.
+    public var trunks: [Trunk] = []
 
     public init() {}
 
@@ -62,6 +67,18 @@ extension ServerConfiguration {
         nonceLifetime = Int64(try reader.int("nonce_lifetime", range: 10...86_400) ?? Int(nonceLifetime))
         qualifyInterval = try reader.int("qualify_interval", range: 0...86_400) ?? qualifyInterval
         sqliteSynchronous = try reader.string("sqlite_synchronous", oneOf: ["FULL", "NORMAL"]) ?? sqliteSynchronous
+        dialplanFolder = try reader.string("dialplan_folder") ?? dialplanFolder
+        if let list = try reader.objects("trunks") {
+            var parsed: [Trunk] = []
+            for var t in list {
+                let trunk = try Self.trunk(&t)
+                if parsed.contains(where: { $0.name == trunk.name }) {
+                    throw ConfigurationError("\(path): \(t.name("name")) \"\(trunk.name)\" is used by another trunk")
+                }
+                parsed.append(trunk)
+            }
+            trunks = parsed
+        }
         if var r = try reader.object("registrar") {
             registrar.minExpires = UInt32(try r.int("min_expires", range: 1...86_400) ?? Int(registrar.minExpires))
             registrar.defaultExpires = UInt32(try r.int("default_expires", range: 1...604_800) ?? Int(registrar.defaultExpires))
@@ -82,6 +99,41 @@ extension ServerConfiguration {
             try t.finish()
         }
         try reader.finish()
+    }
+}
+
+extension ServerConfiguration {
+    /// One entry of `trunks` (README §Trunks).
+    static func trunk(_ t: inout KeyReader) throws -> Trunk {
+        guard let name = try t.string("name"), !name.isEmpty else {
+            throw ConfigurationError("\(t.file): \(t.name("name")) is required")
+        }
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+            throw ConfigurationError("\(t.file): \(t.name("name")) \"\(name)\" may contain only letters, digits, - and _")
+        }
+        guard let host = try t.string("host"), !host.isEmpty else {
+            throw ConfigurationError("\(t.file): \(t.name("host")) is required")
+        }
+        let port = try t.int("port", range: 1...65535) ?? 5060
+        let transport = try t.string("transport", oneOf: ["udp", "tcp"]) ?? "udp"
+        let username = try t.string("username")
+        let password = try t.string("password")
+        if (username == nil) != (password == nil) {
+            throw ConfigurationError("\(t.file): \(t.name("username")) and \(t.name("password")) go together")
+        }
+        let register = try t.bool("register") ?? false
+        if register && username == nil {
+            throw ConfigurationError("\(t.file): \(t.name("register")) needs username and password")
+        }
+        let trunk = Trunk(
+            name: name, destination: CallDestination(transport: transport, host: host, port: port),
+            domain: try t.string("domain"), username: username, password: password, register: register,
+            registerExpires: try t.int("register_expires", range: 60...86_400) ?? 600,
+            callerID: try t.string("caller_id"), inboundSources: try t.strings("inbound_sources") ?? [],
+            inboundContext: try t.string("inbound_context") ?? "from-trunk",
+            organisationDomain: try t.string("organisation"))
+        try t.finish()
+        return trunk
     }
 }
 
@@ -133,6 +185,25 @@ struct KeyReader {
             throw ConfigurationError("\(file): \(name(key)) is \(n.intValue); it must be between \(range.lowerBound) and \(range.upperBound)")
         }
         return n.intValue
+    }
+
+    mutating func bool(_ key: String) throws -> Bool? {
+        guard let v = value(key) else { return nil }
+        guard let n = v as? NSNumber, String(cString: n.objCType) == "c" else {
+            throw ConfigurationError("\(file): \(name(key)) must be true or false")
+        }
+        return n.boolValue
+    }
+
+    mutating func objects(_ key: String) throws -> [KeyReader]? {
+        guard let v = value(key) else { return nil }
+        guard let list = v as? [Any] else { throw ConfigurationError("\(file): \(name(key)) must be a list of objects") }
+        return try list.enumerated().map { i, element in
+            guard let o = element as? [String: Any] else {
+                throw ConfigurationError("\(file): \(name(key))[\(i)] must be an object")
+            }
+            return KeyReader(file: file, prefix: name(key) + "[\(i)].", object: o)
+        }
     }
 
     mutating func object(_ key: String) throws -> KeyReader? {

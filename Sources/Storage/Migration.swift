@@ -52,7 +52,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Never edit a released migration: append a new one.
 public enum Migrations {
-    public static let all: [Migration] = [schemaV1]
+    public static let all: [Migration] = [schemaV1, schemaV2]
 
     /// The version `all` brings a database to.
     public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -164,5 +164,29 @@ public enum Migrations {
                 PRIMARY KEY (aor, contact_uri)
             ) WITHOUT ROWID;
             CREATE INDEX bindings_expires_at ON bindings(expires_at);
+            """)
+
+    /// Call detail records (one per call, written when it ends).
+    static let schemaV2 = Migration(
+        version: 2, name: "call records",
+        sql: """
+            CREATE TABLE call_records (
+                id TEXT PRIMARY KEY,
+                organisation_id INTEGER NOT NULL,
+                caller TEXT NOT NULL,
+                caller_name TEXT NOT NULL,
+                dialed TEXT NOT NULL,
+                callee TEXT NOT NULL,
+                inbound_trunk TEXT,
+                -- Milliseconds since 1970 (UTC).
+                started_at INTEGER NOT NULL,
+                answered_at INTEGER,
+                ended_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'busy', 'no-answer', 'cancelled', 'failed')),
+                failure_code INTEGER CHECK (failure_code IS NULL OR failure_code BETWEEN 300 AND 699),
+                answered_by TEXT,
+                ended_by TEXT
+            ) WITHOUT ROWID;
+            CREATE INDEX call_records_started_at ON call_records(started_at);
             """)
 }

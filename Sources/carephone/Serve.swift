@@ -17,6 +17,8 @@ struct Serve: AsyncParsableCommand {
     var httpPort: Int?
     @Option(name: .long, help: ArgumentHelp("Address the HTTP API listens on (default 127.0.0.1: it lists registrations and has no login yet).", valueName: "ADDR"))
     var httpBind: String?
+    @Option(name: .long, help: ArgumentHelp("Folder of *.dialplan files, watched for changes (default ./Dialplans).", valueName: "DIR"))
+    var dialplans: String?
     @Option(name: .long, help: ArgumentHelp("JSON config file (see README, Configuration).", valueName: "FILE"))
     var config: String?
     @Flag(name: .long, help: "Create a demo organisation with extensions 1001-1003 and print their SIP credentials.")
@@ -53,6 +55,7 @@ struct Serve: AsyncParsableCommand {
         if let sipPort { configuration.sipPort = sipPort }
         if let httpPort { configuration.httpPort = httpPort }
         if let httpBind { configuration.httpBindAddress = httpBind }
+        if let dialplans { configuration.dialplanFolder = dialplans }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

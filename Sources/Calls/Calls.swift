@@ -1,1 +1,0 @@
-// B2BUA call control.

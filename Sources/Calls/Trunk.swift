@@ -1,0 +1,48 @@
+/// A SIP trunk: a provider the organisation's outside calls go through, and come in from.
+public struct Trunk: Sendable, Equatable {
+    /// The name dialplans use (`trunk carrier strip 1`).
+    public var name: String
+    /// Where outbound calls (and the optional REGISTER) go.
+    public var destination: CallDestination
+    /// The host name to put in Request-URIs and To (`sip:NUMBER@domain`); defaults to the host.
+    public var domain: String
+    /// Digest credentials for the provider's challenges, if it asks.
+    public var username: String?
+    public var password: String?
+    /// Register to the provider (RFC 3261 §10.2) so it can send calls in.
+    public var register: Bool
+    public var registerExpires: Int
+    /// The number presented as caller ID on outbound calls (the organisation's main number);
+    /// nil presents the caller's extension.
+    public var callerID: String?
+    /// Source addresses whose INVITEs are accepted as calls in from this trunk, unchallenged.
+    public var inboundSources: [String]
+    /// The dialplan context calls in from this trunk start in.
+    public var inboundContext: String
+    /// The SIP domain of the organisation calls in belong to; nil means the only (first) one.
+    public var organisationDomain: String?
+
+    public init(
+        name: String, destination: CallDestination, domain: String? = nil, username: String? = nil,
+        password: String? = nil, register: Bool = false, registerExpires: Int = 600, callerID: String? = nil,
+        inboundSources: [String] = [], inboundContext: String = "from-trunk", organisationDomain: String? = nil
+    ) {
+        self.name = name
+        self.destination = destination
+        self.domain = domain ?? destination.host
+        self.username = username
+        self.password = password
+        self.register = register
+        self.registerExpires = registerExpires
+        self.callerID = callerID
+        self.inboundSources = inboundSources
+        self.inboundContext = inboundContext
+        self.organisationDomain = organisationDomain
+    }
+
+    /// Whether a request from `host` is a call in from this trunk: one of the listed sources,
+    /// or the trunk's own address when it registers to it.
+    public func accepts(source host: String) -> Bool {
+        inboundSources.contains(host) || (register && host == destination.host)
+    }
+}

@@ -1,0 +1,53 @@
+import Calls
+import Foundation
+
+/// Call detail records on SQLite (table `call_records`).
+public struct SQLiteCallRecordStore: CallRecordStore {
+    public let database: SQLiteDatabase
+
+    /// `database` must have been migrated (``SQLiteDatabase/open(path:options:migrations:)``).
+    public init(database: SQLiteDatabase) {
+        self.database = database
+    }
+
+    public func insert(_ record: CallRecord) throws {
+        try database.execute(
+            """
+            INSERT INTO call_records (id, organisation_id, caller, caller_name, dialed, callee, inbound_trunk,
+                started_at, answered_at, ended_at, outcome, failure_code, answered_by, ended_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(record.id), .integer(record.organisationID), .text(record.caller), .text(record.callerName),
+                .text(record.dialed), .text(record.callee), SQLiteValue(record.inboundTrunk),
+                .integer(Self.millis(record.startedAt)), SQLiteValue(record.answeredAt.map(Self.millis)),
+                .integer(Self.millis(record.endedAt)), .text(record.outcome.rawValue), SQLiteValue(record.failureCode),
+                SQLiteValue(record.answeredBy), SQLiteValue(record.endedBy),
+            ])
+    }
+
+    public func recent(limit: Int) throws -> [CallRecord] {
+        try database.query(
+            """
+            SELECT id, organisation_id, caller, caller_name, dialed, callee, inbound_trunk, started_at, answered_at,
+                ended_at, outcome, failure_code, answered_by, ended_by
+            FROM call_records ORDER BY started_at DESC, id DESC LIMIT ?
+            """, [.integer(Int64(limit))]
+        ) { row in
+            let outcomeText = try row.string(10)
+            guard let outcome = CallOutcome(rawValue: outcomeText) else {
+                throw SQLiteError.decoding("call_records.outcome \(outcomeText) is not known", sql: row.sql)
+            }
+            return CallRecord(
+                id: try row.string(0), organisationID: try row.int64(1), caller: try row.string(2),
+                callerName: try row.string(3), dialed: try row.string(4), callee: try row.string(5),
+                inboundTrunk: try row.optionalString(6), startedAt: Self.date(try row.int64(7)),
+                answeredAt: try row.optionalInt64(8).map(Self.date), endedAt: Self.date(try row.int64(9)),
+                outcome: outcome, failureCode: try row.optionalInt(11), answeredBy: try row.optionalString(12),
+                endedBy: try row.optionalString(13))
+        }
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+}
