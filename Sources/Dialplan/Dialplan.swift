@@ -21,7 +21,10 @@ public final class Dialplan: Sendable {
     /// Context names in file order.
     public let contextNames: [String]
 
-    init(contexts: [ContextSyntax], hours: [String: OfficeHours], groups: [String: RingGroup], organisations: [String: String]) {
+    init(
+        contexts: [ContextSyntax], hours: [String: OfficeHours], groups: [String: RingGroup],
+        organisations: [String: String]
+    ) {
         self.contexts = Dictionary(contexts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.contextNames = contexts.map(\.name)
         self.hours = hours

@@ -94,11 +94,14 @@ struct NumberPattern: Sendable, Equatable {
         while i < characters.count, characters[i] != "]" {
             let c = characters[i]
             guard let low = c.wholeNumberValue, c.isASCII else {
-                return .failure(PatternError(offset: i, message: "`\(c)` in `[...]`: a class holds digits and ranges like `[1-5]`"))
+                return .failure(
+                    PatternError(offset: i, message: "`\(c)` in `[...]`: a class holds digits and ranges like `[1-5]`"))
             }
             if i + 2 < characters.count, characters[i + 1] == "-", characters[i + 2] != "]" {
                 guard let high = characters[i + 2].wholeNumberValue, characters[i + 2].isASCII, high >= low else {
-                    return .failure(PatternError(offset: i, message: "bad range in `[...]`; write ranges low to high, like `[1-5]`"))
+                    return .failure(
+                        PatternError(offset: i, message: "bad range in `[...]`; write ranges low to high, like `[1-5]`")
+                    )
                 }
                 for d in low...high { set.insert(Character(String(d))) }
                 i += 3

@@ -35,7 +35,8 @@ extension Parser {
         let keyword = try word("an action (\(Action.keywords.joined(separator: ", ")))")
         switch keyword.text {
         case "ring": return .ring(try ring(keyword))
-        case "voicemail": return .voicemail(try template(word("a mailbox after `voicemail`, like `${exten}` or `1900`")))
+        case "voicemail":
+            return .voicemail(try template(word("a mailbox after `voicemail`, like `${exten}` or `1900`")))
         case "voicemail-access": return .voicemailAccess
         case "play": return .play(try prompt(after: "`play`"))
         case "menu": return .menu(try menu(keyword))
@@ -114,7 +115,8 @@ extension Parser {
             }
             let key = try parser.menuKey(token)
             if let first = keyLocations[key] {
-                throw parser.fail(token, "option `\(key)` is given twice in this menu; the first is at \(first.line):\(first.column)")
+                throw parser.fail(
+                    token, "option `\(key)` is given twice in this menu; the first is at \(first.line):\(first.column)")
             }
             keyLocations[key] = token.location
             let actions = try parser.actionOrBlock(after: "`\(key):`")
@@ -148,7 +150,9 @@ extension Parser {
             let hint = Action.keywords.contains(key) ? "; write `1: \(key) ...`, and `{ }` around several actions" : ""
             throw fail(token, "expected `KEY:` before a menu option, found `\(token.text)`\(hint)")
         } else {
-            throw fail(token, "expected a menu option like `1: ring 1002`, `timeout:`, `wait 5s` or `tries 3`, found `\(token.text)`")
+            throw fail(
+                token,
+                "expected a menu option like `1: ring 1002`, `timeout:`, `wait 5s` or `tries 3`, found `\(token.text)`")
         }
         guard keys.contains(key) else {
             throw fail(token, "`\(key)` is not a menu key; use 0-9, `*`, `#`, `timeout` or `invalid`")
@@ -179,7 +183,10 @@ extension Parser {
             } else {
                 let names = Action.hangupNames.keys.sorted()
                 let hint = Suggestion.hint(for: token.text, in: names)
-                throw fail(token, "unknown hangup reason `\(token.text)`\(hint); use a code 400-699 or \(names.joined(separator: ", "))")
+                throw fail(
+                    token,
+                    "unknown hangup reason `\(token.text)`\(hint); use a code 400-699 or \(names.joined(separator: ", "))"
+                )
             }
         }
         var reason: String?
@@ -213,7 +220,8 @@ extension Parser {
                 action.seconds = try duration(after: "`for`")
             default:
                 let hint = Suggestion.hint(for: option.text, in: ["strip", "prefix", "for"])
-                throw fail(option, "unknown trunk option `\(option.text)`\(hint); use `strip N`, `prefix DIGITS` or `for Ns`")
+                throw fail(
+                    option, "unknown trunk option `\(option.text)`\(hint); use `strip N`, `prefix DIGITS` or `for Ns`")
             }
         }
         return action
@@ -227,7 +235,9 @@ extension Parser {
         guard !Template.builtInVariables.contains(name.text) else {
             throw fail(name, "`\(name.text)` is built in and cannot be set")
         }
-        guard current.kind == .equals else { throw fail(current, "expected `=` after `set \(name.text)`, found \(current.quoted)") }
+        guard current.kind == .equals else {
+            throw fail(current, "expected `=` after `set \(name.text)`, found \(current.quoted)")
+        }
         take()
         let value = take()
         switch value.kind {

@@ -1,7 +1,9 @@
 /// `hours` and `group` statements.
 extension Parser {
     static let weekdayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
-    private static let longWeekdayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
+    private static let longWeekdayNames = [
+        "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    ]
 
     /// `hours NAME { mon-fri 08:30-18:00; closed 2026-12-25 }`.
     mutating func hours() throws {
@@ -13,7 +15,8 @@ extension Parser {
             if parser.current.isWord("closed") {
                 parser.take()
                 guard parser.current.kind == .word else {
-                    throw parser.fail(parser.current, "expected a date like `2026-12-25`, `12-25` or `12-24..12-26` after `closed`")
+                    throw parser.fail(
+                        parser.current, "expected a date like `2026-12-25`, `12-25` or `12-24..12-26` after `closed`")
                 }
                 while parser.current.kind == .word {
                     hours.closures.append(try parser.closure())
@@ -22,7 +25,8 @@ extension Parser {
             }
             let weekdays = try parser.weekdays()
             guard parser.current.kind == .word else {
-                throw parser.fail(parser.current, "expected a time range like `08:30-18:00`, found \(parser.current.quoted)")
+                throw parser.fail(
+                    parser.current, "expected a time range like `08:30-18:00`, found \(parser.current.quoted)")
             }
             while parser.current.kind == .word {
                 let (start, end) = try parser.timeRange(parser.take())
@@ -41,7 +45,9 @@ extension Parser {
                 days.formUnion(1...7)
             } else {
                 let ends = token.text.split(separator: "-", omittingEmptySubsequences: false)
-                guard ends.count <= 2 else { throw fail(token, "bad days `\(token.text)`; write a range like `mon-fri`") }
+                guard ends.count <= 2 else {
+                    throw fail(token, "bad days `\(token.text)`; write a range like `mon-fri`")
+                }
                 var offset = 0
                 var numbers: [Int] = []
                 for end in ends {
@@ -184,14 +190,16 @@ extension Parser {
                 let value = try parser.word("`simultaneous` or `in-order`")
                 guard let strategy = RingGroup.Strategy(rawValue: value.text) else {
                     let hint = Suggestion.hint(for: value.text, in: ["simultaneous", "in-order"])
-                    throw parser.fail(value, "unknown strategy `\(value.text)`\(hint); use `simultaneous` or `in-order`")
+                    throw parser.fail(
+                        value, "unknown strategy `\(value.text)`\(hint); use `simultaneous` or `in-order`")
                 }
                 group.strategy = strategy
             case "each":
                 group.eachSeconds = try parser.duration(after: "`each`")
             default:
                 let hint = Suggestion.hint(for: keyword.text, in: ["members", "strategy", "each"])
-                throw parser.fail(keyword, "unknown group setting `\(keyword.text)`\(hint); use `members`, `strategy` or `each`")
+                throw parser.fail(
+                    keyword, "unknown group setting `\(keyword.text)`\(hint); use `members`, `strategy` or `each`")
             }
         }
         if !sawMembers || group.members.isEmpty {
@@ -211,7 +219,8 @@ extension Parser {
             text = text.dropLast()
             scale = 60
         }
-        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), (1...3600).contains(value), value * scale <= 3600
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), (1...3600).contains(value),
+            value * scale <= 3600
         else { throw fail(token, "expected a time like `20s` (1s to 60m) after \(what), found `\(token.text)`") }
         return value * scale
     }

@@ -120,7 +120,9 @@ struct Parser {
     /// `{`, possibly on the next line.
     mutating func openBrace(after what: String) throws -> Token {
         skipNewlines()
-        guard current.kind == .openBrace else { throw fail(current, "expected `{` after \(what), found \(current.quoted)") }
+        guard current.kind == .openBrace else {
+            throw fail(current, "expected `{` after \(what), found \(current.quoted)")
+        }
         return take()
     }
 

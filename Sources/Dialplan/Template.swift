@@ -30,7 +30,8 @@ struct Template: Sendable, Equatable {
     }
 
     /// Parses `text` found at `location`; problems are appended to `diagnostics`.
-    static func parse(_ text: String, at location: SourcePosition, diagnostics: inout [DialplanDiagnostic]) -> Template {
+    static func parse(_ text: String, at location: SourcePosition, diagnostics: inout [DialplanDiagnostic]) -> Template
+    {
         var parts: [Part] = []
         var literal = ""
         let characters = Array(text)
@@ -56,12 +57,18 @@ struct Template: Sendable, Equatable {
             let validName = !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
             guard validName, inside.count <= 3, numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else {
                 diagnostics.append(
-                    DialplanDiagnostic(here, "bad variable `\(String(characters[i...close]))`; write `${name}`, `${name:N}` or `${name:N:L}`"))
+                    DialplanDiagnostic(
+                        here,
+                        "bad variable `\(String(characters[i...close]))`; write `${name}`, `${name:N}` or `${name:N:L}`"
+                    ))
                 return Template(parts: [.literal(text)])
             }
             if !literal.isEmpty { parts.append(.literal(literal)) }
             literal = ""
-            parts.append(.variable(name: name, offset: numbers.first.map { $0! } ?? 0, length: numbers.count == 2 ? numbers[1]! : nil, location: here))
+            parts.append(
+                .variable(
+                    name: name, offset: numbers.first.map { $0! } ?? 0, length: numbers.count == 2 ? numbers[1]! : nil,
+                    location: here))
             i = close + 1
         }
         if !literal.isEmpty || parts.isEmpty { parts.append(.literal(literal)) }

@@ -52,7 +52,9 @@ struct Validator {
             }
             for route in file.organisations {
                 if let first = organisations[route.domain] {
-                    error(route.location, "organisation `\(route.domain)` is given twice; the first is at \(first.location)")
+                    error(
+                        route.location,
+                        "organisation `\(route.domain)` is given twice; the first is at \(first.location)")
                 } else {
                     organisations[route.domain] = route
                 }
@@ -70,7 +72,9 @@ struct Validator {
             if context.rules.isEmpty {
                 warn(context.location, "context `\(context.name)` has no `match` rules; every call to it gets 404")
             } else if !entered.contains(context.name) {
-                warn(context.location, "context `\(context.name)` is never entered: no `organisation` line or `goto` names it")
+                warn(
+                    context.location,
+                    "context `\(context.name)` is never entered: no `organisation` line or `goto` names it")
             }
         }
         return Dialplan(
@@ -106,7 +110,8 @@ struct Validator {
             } else {
                 error(
                     rule.location,
-                    "unreachable: every number it matches is matched by `\(earlier.pattern.text)` at \(earlier.location)")
+                    "unreachable: every number it matches is matched by `\(earlier.pattern.text)` at \(earlier.location)"
+                )
             }
         }
     }
@@ -165,7 +170,8 @@ struct Validator {
             switch target {
             case .number(let template, let location):
                 check(template)
-                if let number = template.literal, let extensions = environment.extensions, !extensions.contains(number) {
+                if let number = template.literal, let extensions = environment.extensions, !extensions.contains(number)
+                {
                     error(location, "`ring \(number)`: \(number) is not an extension")
                 }
             case .group(let name, let location):

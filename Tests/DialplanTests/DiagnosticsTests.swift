@@ -118,8 +118,10 @@ import Testing
     }
 
     @Test func duplicateNamesSayWhereTheFirstIs() {
-        let first = DialplanSource(path: "a.dialplan", text: "hours office { daily 08:00-18:00 }\ncontext internal { match 1 { play a } }")
-        let second = DialplanSource(path: "b.dialplan", text: "context internal { match 2 { play b } }\nhours office { sat 09:00-12:00 }")
+        let first = DialplanSource(
+            path: "a.dialplan", text: "hours office { daily 08:00-18:00 }\ncontext internal { match 1 { play a } }")
+        let second = DialplanSource(
+            path: "b.dialplan", text: "context internal { match 2 { play b } }\nhours office { sat 09:00-12:00 }")
         let compilation = DialplanCompiler.compile([first, second], environment: DialplanEnvironment())
         #expect(
             compilation.diagnostics.map(\.description) == [
@@ -151,4 +153,21 @@ import Testing
                 "test.dialplan:1:32: unknown context `nowhere`"
             ])
     }
+}
+
+/// The example in `Dialplans/README.md` prints what the README says.
+@Test func readmeExample() {
+    let text = """
+        context internal {
+          match 1XXX { rign ${exten} }
+          match 1[0-4]XX { ring 1001 }
+        }
+        """
+    let compilation = DialplanCompiler.compile(
+        [DialplanSource(path: "clinic.dialplan", text: text)], environment: DialplanEnvironment())
+    #expect(
+        compilation.diagnostics.map(\.description) == [
+            "clinic.dialplan:2:16: unknown action `rign`; did you mean `ring`?",
+            "clinic.dialplan:3:9: unreachable: every number it matches is matched by `1XXX` at clinic.dialplan:2:9",
+        ])
 }

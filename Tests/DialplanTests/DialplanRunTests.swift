@@ -90,12 +90,17 @@ import Testing
         let plan = try plan(Self.menuPlan)
         let menu = DialplanStep.menu(MenuStep(prompt: "welcome", waitSeconds: 4, digits: ["1", "#"]))
         // tries 2: the prompt plays twice, then the branch of the last failure runs.
-        #expect(steps(plan, call("1"), outcomes: [.menuTimeout, .menuTimeout]) == [menu, menu, .voicemail(mailbox: "1900")])
+        #expect(
+            steps(plan, call("1"), outcomes: [.menuTimeout, .menuTimeout]) == [menu, menu, .voicemail(mailbox: "1900")])
         #expect(steps(plan, call("1"), outcomes: [.menuTimeout, .digit("7")]) == [menu, menu, .play(prompt: "sorry")])
-        #expect(steps(plan, call("1"), outcomes: [.digit("9"), .digit("1")]) == [menu, menu, .ring(extensions: ["1002"], seconds: 30)])
+        #expect(
+            steps(plan, call("1"), outcomes: [.digit("9"), .digit("1")]) == [
+                menu, menu, .ring(extensions: ["1002"], seconds: 30),
+            ])
         // Default tries 3; no branches: carry on after the menu (here: nothing left).
         let short = DialplanStep.menu(MenuStep(prompt: "short", waitSeconds: 5, digits: ["1"]))
-        #expect(steps(plan, call("2"), outcomes: [.digit("5"), .menuTimeout, .digit("5")]) == [short, short, short, .end])
+        #expect(
+            steps(plan, call("2"), outcomes: [.digit("5"), .menuTimeout, .digit("5")]) == [short, short, short, .end])
     }
 
     @Test func invalidKeyFallsBackToTheTimeoutBranch() throws {

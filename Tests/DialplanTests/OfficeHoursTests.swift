@@ -79,7 +79,8 @@ import Testing
 
     @Test func closedDaysOverrideOpeningTimes() throws {
         let plan = try hours(
-            "Europe/Rome", "mon-fri 08:30-18:00; sat 09:00-12:00; closed 2026-12-25; closed 12-31..01-01; closed 2026-04-06")
+            "Europe/Rome",
+            "mon-fri 08:30-18:00; sat 09:00-12:00; closed 2026-12-25; closed 12-31..01-01; closed 2026-04-06")
         #expect(isOpen(plan, "2026-12-24T09:00"))  // Thursday 10:00 CET
         #expect(!isOpen(plan, "2026-12-25T09:00"))  // Christmas, a Friday
         #expect(isOpen(plan, "2026-12-26T09:00"))  // Saturday 10:00
@@ -96,7 +97,8 @@ import Testing
             hours office { daily 08:00-09:00 }
             context internal { match ! { when office { play open } otherwise { play closed } } }
             """
-        let tokyo = try plan(text, environment: DialplanEnvironment(defaultTimeZone: TimeZone(identifier: "Asia/Tokyo")!))
+        let tokyo = try plan(
+            text, environment: DialplanEnvironment(defaultTimeZone: TimeZone(identifier: "Asia/Tokyo")!))
         #expect(isOpen(tokyo, "2026-06-01T23:30"))  // 08:30 in Tokyo
         #expect(!isOpen(tokyo, "2026-06-01T08:30"))
     }

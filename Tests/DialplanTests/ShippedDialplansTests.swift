@@ -16,12 +16,18 @@ import Testing
         #expect(compilation.diagnostics.map(\.description) == [])
         let plan = try #require(compilation.plan)
         #expect(plan.contextNames == ["internal", "extension", "reception", "from-trunk"])
-        #expect(steps(plan, call("1002"), outcomes: [.noAnswer]) == [.ring(extensions: ["1002"], seconds: 30), .voicemail(mailbox: "1002")])
+        #expect(
+            steps(plan, call("1002"), outcomes: [.noAnswer]) == [
+                .ring(extensions: ["1002"], seconds: 30), .voicemail(mailbox: "1002"),
+            ])
         #expect(steps(plan, call("12345678")) == [.ring(extensions: ["12345678"], seconds: 30)])
         #expect(steps(plan, call("123456789")) == [.notFound])
         #expect(steps(plan, call("0123")) == [.notFound])
         #expect(steps(plan, call("*97")) == [.voicemailAccess])
-        #expect(steps(plan, call("0"), outcomes: [.busy]) == [.ring(extensions: ["1001"], seconds: 30), .voicemail(mailbox: "1001")])
+        #expect(
+            steps(plan, call("0"), outcomes: [.busy]) == [
+                .ring(extensions: ["1001"], seconds: 30), .voicemail(mailbox: "1001"),
+            ])
         #expect(steps(plan, call("+390612345678", context: "from-trunk")) == [.ring(extensions: ["1001"], seconds: 30)])
     }
 
@@ -50,7 +56,10 @@ import Testing
             ])
         // Christmas Eve is closed every year.
         let christmasEve = call("+390612345600", context: "reception", now: utc("2026-12-24T09:00"))
-        #expect(steps(plan, christmasEve, outcomes: [.played]) == [.play(prompt: "after-hours"), .voicemail(mailbox: "1900")])
+        #expect(
+            steps(plan, christmasEve, outcomes: [.played]) == [
+                .play(prompt: "after-hours"), .voicemail(mailbox: "1900"),
+            ])
         // The outside line drops the 9.
         #expect(steps(plan, call("90612345678")) == [.trunk(name: "carrier", number: "0612345678", seconds: 60)])
         // Dr. Rossi's DID while she is with a patient.

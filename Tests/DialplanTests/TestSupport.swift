@@ -15,7 +15,8 @@ func diagnostics(_ text: String, environment: DialplanEnvironment = DialplanEnvi
 
 /// The compiled plan, recording an issue if it has errors.
 func plan(
-    _ text: String, environment: DialplanEnvironment = DialplanEnvironment(), sourceLocation: Testing.SourceLocation = #_sourceLocation
+    _ text: String, environment: DialplanEnvironment = DialplanEnvironment(),
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) throws -> Dialplan {
     let compilation = compile(text, environment: environment)
     let errors = compilation.diagnostics.filter { $0.severity == .error }
@@ -25,7 +26,8 @@ func plan(
 
 /// A call at a fixed instant (2026-06-01 10:00 UTC) unless told otherwise.
 func call(
-    _ dialed: String, context: String = "internal", caller: String = "1001", now: Date = Date(timeIntervalSince1970: 1_780_308_000)
+    _ dialed: String, context: String = "internal", caller: String = "1001",
+    now: Date = Date(timeIntervalSince1970: 1_780_308_000)
 ) -> DialplanCall {
     DialplanCall(context: context, dialed: dialed, caller: caller, callerName: "Reception", now: now)
 }
