@@ -1,0 +1,106 @@
+import Foundation
+import SIPCore
+import Testing
+
+extension InteropTests {
+    /// Editing the dialplan folder while the server runs: a broken edit leaves the old plan
+    /// routing calls and is shown by `carephone dialplan status` with file:line:column; a good
+    /// edit takes effect within 2 s, with no restart.
+    @Suite(.serialized) struct DialplanReloadTests {
+        static let original = """
+            context internal {
+              match 1XXX { ring ${exten} for 20s }
+              match 7777 { hangup busy }
+            }
+
+            """
+
+        @Test func brokenEditKeepsOldPlanAndGoodEditTakesEffect() throws {
+            let scratch = try Scratch("dialplan-reload")
+            defer { scratch.remove() }
+            let folder = try scratch.folder("dialplans")
+            let file = folder + "/clinic.dialplan"
+            try Data(Self.original.utf8).write(to: URL(fileURLWithPath: file))
+            let data = try scratch.folder("data")
+            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", folder])
+            try server.start()
+            defer { server.stop() }
+            let pid = server.pid
+            let caller = try TestPhone(user: "1001", password: try #require(server.demoPasswords["1001"]), server: try server.sipAddress)
+            defer { caller.close() }
+            #expect(try caller.invite("7777").final.statusCode == 486)
+
+            // Broken: a goto to a context that does not exist, on line 3 column 21 (the name).
+            let broken = """
+                context internal {
+                  match 1XXX { ring ${exten} for 20s }
+                  match 7777 { goto nowhere }
+                }
+
+                """
+            try Data(broken.utf8).write(to: URL(fileURLWithPath: file))
+            let status = try waitForStatus(data: data, scratch: scratch, exit: 1, containing: "clinic.dialplan:3:")
+            #expect(status.stdout.contains("\(file):3:21: unknown context `nowhere`"), "dialplan status: \(status.stdout)")
+            #expect(status.stdout.contains("nowhere"), "dialplan status: \(status.stdout)")
+            #expect(status.stdout.contains("state: error"), "dialplan status: \(status.stdout)")
+            // Calls are still routed by the old plan.
+            #expect(try caller.invite("7777").final.statusCode == 486)
+            #expect(server.stderr.contains("dialplan rejected"), "no log line for the rejected plan")
+
+            // A good edit is in use within 2 s.
+            let fixed = """
+                context internal {
+                  match 1XXX { ring ${exten} for 20s }
+                  match 7777 { hangup declined }
+                }
+
+                """
+            let written = Date()
+            try Data(fixed.utf8).write(to: URL(fileURLWithPath: file))
+            var code = 0
+            while Date().timeIntervalSince(written) < 2.0 {
+                code = try caller.invite("7777").final.statusCode
+                if code == 603 { break }
+                usleep(100_000)
+            }
+            #expect(code == 603, "the fixed plan was not in use 2 s after the edit (last answer \(code))")
+            let ok = try waitForStatus(data: data, scratch: scratch, exit: 0, containing: "state: ok")
+            #expect(ok.stdout.contains(file), "\(ok.stdout)")
+            #expect(server.pid == pid && server.isRunning, "the server restarted")
+        }
+
+        @Test func checkCommandReportsEveryError() throws {
+            let scratch = try Scratch("dialplan-check")
+            defer { scratch.remove() }
+            let file = try scratch.write(
+                "bad.dialplan",
+                """
+                hours office { mon-fri 18:00-08:30 }
+                context internal {
+                  match 1XXX { ring 1002 for 20s }
+                  match 1001 { ring 1001 }
+                  match 0 { goto reception }
+                }
+
+                """)
+            let result = try ChildProcess.run(try Binary.carephone(), ["dialplan", "check", file], in: scratch)
+            #expect(result.status == 1, "exit status \(result.status): \(result.stdout)")
+            #expect(result.stdout.contains("\(file):1:"), "\(result.stdout)")
+            #expect(result.stdout.contains("\(file):4:"), "no unreachable-pattern error: \(result.stdout)")
+            #expect(result.stdout.contains("\(file):5:"), "no unknown-context error: \(result.stdout)")
+            let good = try ChildProcess.run(try Binary.carephone(), ["dialplan", "check", "--data", scratch.path("none"), Repository.dialplans + "/default.dialplan"], in: scratch)
+            #expect(good.status == 0, "the shipped default plan: \(good.stdout) \(good.stderr)")
+        }
+
+        private func waitForStatus(data: String, scratch: Scratch, exit: Int32, containing text: String) throws -> (status: Int32, stdout: String) {
+            let deadline = Date().addingTimeInterval(5)
+            var last: (status: Int32, stdout: String, stderr: String) = (0, "", "")
+            repeat {
+                last = try ChildProcess.run(try Binary.carephone(), ["dialplan", "status", "--data", data], in: scratch)
+                if last.status == exit && last.stdout.contains(text) { return (last.status, last.stdout) }
+                usleep(200_000)
+            } while Date() < deadline
+            throw HarnessError("dialplan status did not show \(text) with exit \(exit) within 5 s: \(last.status) \(last.stdout) \(last.stderr)")
+        }
+    }
+}
