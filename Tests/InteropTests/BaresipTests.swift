@@ -2,6 +2,10 @@ import Foundation
 import SIPCore
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// baresip, headless (no sound card, no terminal), with one account, from a config folder in
 /// the scratch folder (PEERS.md).
 final class BaresipPhone: @unchecked Sendable {
@@ -13,14 +17,18 @@ final class BaresipPhone: @unchecked Sendable {
     ///   - user, password: the SIP account; it registers to `127.0.0.1` (the server's address)
     ///     through the server as outbound proxy.
     ///   - tcp: register over TCP (`;transport=tcp` on both URIs).
-    init(scratch: Scratch, name: String, user: String, password: String, server: ServerProcess, tcp: Bool = false)
-        throws
-    {
+    ///   - audioFile: a WAV (8 kHz mono) the phone sends in calls; with it, what each call sends
+    ///     and receives is written to `soundFolder` (sndfile), calls are answered automatically
+    ///     and the phone takes commands on `controlPort` (ctrl_tcp, PEERS.md).
+    init(
+        scratch: Scratch, name: String, user: String, password: String, server: ServerProcess, tcp: Bool = false,
+        audioFile: String? = nil
+    ) throws {
         let baresip = try Binary.baresip()
         configFolder = try scratch.folder("baresip-\(name)")
-        // sip_listen P also opens SIP/TLS on P+1.
-        listenPort = try FreePort.pick(consecutive: 2)
-        let config = """
+        // sip_listen P also opens SIP/TLS on P+1; the control socket goes on P+2.
+        listenPort = try FreePort.pick(consecutive: 3)
+        var config = """
             poll_method\t\tepoll
             sip_listen\t\t127.0.0.1:\(listenPort)
             net_interface\t\t127.0.0.1
@@ -30,10 +38,25 @@ final class BaresipPhone: @unchecked Sendable {
             module\t\t\taccount.so
 
             """
+        if let audioFile {
+            config += """
+                audio_source\t\taufile,\(audioFile)
+                ausrc_srate\t\t8000
+                ausrc_channels\t\t1
+                snd_path\t\t\(try scratch.folder("baresip-\(name)-sound"))
+                module\t\t\taufile.so
+                module\t\t\tsndfile.so
+                module\t\t\tmenu.so
+                module\t\t\tctrl_tcp.so
+                ctrl_tcp_listen\t\t127.0.0.1:\(listenPort + 2)
+
+                """
+        }
         try Data(config.utf8).write(to: URL(fileURLWithPath: configFolder + "/config"))
         let transport = tcp ? ";transport=tcp" : ""
+        let calls = audioFile == nil ? "" : ";answermode=auto;audio_codecs=PCMU"
         let account =
-            "<sip:\(user)@127.0.0.1\(transport)>;auth_pass=\(password);outbound=\"sip:127.0.0.1:\(server.sipPort)\(transport)\";regint=600\n"
+            "<sip:\(user)@127.0.0.1\(transport)>;auth_pass=\(password);outbound=\"sip:127.0.0.1:\(server.sipPort)\(transport)\";regint=600\(calls)\n"
         try Data(account.utf8).write(to: URL(fileURLWithPath: configFolder + "/accounts"))
         process = ChildProcess(
             baresip, ["-f", configFolder], stdout: scratch.path("baresip-\(name).out"),
@@ -54,6 +77,104 @@ final class BaresipPhone: @unchecked Sendable {
     }
 
     var output: String { process.stdout + process.stderr }
+
+    var soundFolder: String { configFolder + "-sound" }
+    var controlPort: UInt16 { listenPort + 2 }
+
+    /// Sends one ctrl_tcp command (netstring JSON) and returns baresip's answer and the events
+    /// that came with it. One connection per command: ctrl_tcp serves one client at a time.
+    func command(_ name: String, _ params: String = "") throws -> String {
+        let fd = try SocketAddress(host: "127.0.0.1", port: 0).boundSocket(type: socketType(SOCK_STREAM))
+        defer { Glibc.close(fd) }
+        var address = try SocketAddress(host: "127.0.0.1", port: controlPort).storage
+        let length = try SocketAddress(host: "127.0.0.1", port: controlPort).length
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
+        }
+        guard connected == 0 else { throw HarnessError("cannot connect to baresip's ctrl_tcp on \(controlPort)") }
+        let json = try JSONSerialization.data(withJSONObject: ["command": name, "params": params, "token": "t"])
+        let frame = Array("\(json.count):".utf8) + Array(json) + Array(",".utf8)
+        _ = frame.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, frame.count, 0) }
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 4096, 0) }
+            if n <= 0 { break }
+            received += chunk[0..<n]
+            if String(decoding: received, as: UTF8.self).contains("\"response\":true") { break }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Waits (bounded) until baresip's output contains `text`.
+    func waitForOutput(_ text: String, timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if output.contains(text) { return true }
+            usleep(100_000)
+        } while Date() < deadline
+        return output.contains(text)
+    }
+}
+
+/// 16-bit mono WAV files: a test tone to send, and what a phone recorded.
+enum WAV {
+    /// Writes `seconds` of a sine tone at `frequency` Hz, 8 kHz mono.
+    static func writeTone(path: String, frequency: Double, seconds: Int) throws {
+        let rate = 8000
+        var samples = [Int16](repeating: 0, count: rate * seconds)
+        for i in samples.indices { samples[i] = Int16(8000 * sin(2 * Double.pi * frequency * Double(i) / Double(rate))) }
+        var data = Data()
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        data.append(contentsOf: Array("RIFF".utf8)); u32(UInt32(36 + samples.count * 2)); data.append(contentsOf: Array("WAVE".utf8))
+        data.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(1); u16(1); u32(UInt32(rate)); u32(UInt32(rate * 2)); u16(2); u16(16)
+        data.append(contentsOf: Array("data".utf8)); u32(UInt32(samples.count * 2))
+        samples.withUnsafeBytes { data.append(contentsOf: $0) }
+        try data.write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The samples of a 16-bit PCM WAV file (the `data` chunk).
+    static func samples(path: String) throws -> [Int16] {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var offset = 12
+        while offset + 8 <= bytes.count {
+            let id = String(decoding: bytes[offset..<offset + 4], as: UTF8.self)
+            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
+            if id == "data" {
+                let end = min(bytes.count, offset + 8 + size)
+                return stride(from: offset + 8, to: end - 1, by: 2).map { Int16(bitPattern: UInt16(bytes[$0]) | UInt16(bytes[$0 + 1]) << 8) }
+            }
+            offset += 8 + size + (size & 1)
+        }
+        throw HarnessError("\(path) has no data chunk")
+    }
+
+    /// Seconds of sound (20 ms blocks louder than an RMS of 500) and the dominant frequency of
+    /// those blocks, from zero crossings.
+    static func analyse(_ samples: [Int16], rate: Int = 8000) -> (soundSeconds: Double, frequency: Double) {
+        let block = rate / 50
+        var loud = 0
+        var crossings = 0
+        var loudSamples = 0
+        for start in stride(from: 0, to: samples.count - block, by: block) {
+            let slice = samples[start..<start + block]
+            let rms = sqrt(slice.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(block))
+            guard rms > 500 else { continue }
+            loud += 1
+            loudSamples += block
+            var previous = slice.first!
+            for s in slice.dropFirst() {
+                if (previous < 0) != (s < 0) { crossings += 1 }
+                previous = s
+            }
+        }
+        let seconds = Double(loudSamples) / Double(rate)
+        return (Double(loud) / 50, seconds > 0 ? Double(crossings) / 2 / seconds : 0)
+    }
 }
 
 extension InteropTests {
