@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Calls"]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(

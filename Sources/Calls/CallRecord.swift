@@ -69,7 +69,8 @@ public struct CallRecord: Sendable, Equatable {
 
 /// Where CDRs are kept. `Storage.SQLiteCallRecordStore` implements it on SQLite.
 public protocol CallRecordStore: Sendable {
-    func insert(_ record: CallRecord) throws
+    /// Stores the records in one transaction: all or none.
+    func insert(_ records: [CallRecord]) throws
     /// The newest records first, at most `limit`.
     func recent(limit: Int) throws -> [CallRecord]
 }

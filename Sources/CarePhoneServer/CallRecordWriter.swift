@@ -2,12 +2,17 @@ import Calls
 import Foundation
 import Logging
 
-/// Writes CDRs on a background queue so the SIP event loop never waits for SQLite.
-/// `flush()` waits for every record handed over so far (shutdown).
-final class CallRecordWriter: Sendable {
+/// Writes CDRs on a background queue so the SIP event loop never waits for SQLite. Records
+/// that arrive while a write is in progress are written together in the next transaction
+/// (group commit: one fsync for many calls at high call rates). `flush()` waits until every
+/// record handed over so far is written (shutdown).
+final class CallRecordWriter: @unchecked Sendable {
     private let store: any CallRecordStore
     private let queue = DispatchQueue(label: "carephone.cdr")
     private let logger: Logger
+    private let lock = NSLock()
+    private var pending: [CallRecord] = []
+    private var scheduled = false
 
     init(store: any CallRecordStore, logger: Logger) {
         self.store = store
@@ -15,14 +20,29 @@ final class CallRecordWriter: Sendable {
     }
 
     func write(_ record: CallRecord) {
-        queue.async { [store, logger] in
-            do { try store.insert(record) } catch {
-                logger.error("could not store a call record", metadata: ["call": "\(record.id)", "error": "\(error)"])
+        let schedule: Bool = lock.withLock {
+            pending.append(record)
+            defer { scheduled = true }
+            return !scheduled
+        }
+        if schedule { queue.async { self.drain() } }
+    }
+
+    private func drain() {
+        let batch: [CallRecord] = lock.withLock {
+            defer {
+                pending = []
+                scheduled = false
             }
+            return pending
+        }
+        guard !batch.isEmpty else { return }
+        do { try store.insert(batch) } catch {
+            logger.error("could not store call records", metadata: ["calls": "\(batch.map(\.id))", "error": "\(error)"])
         }
     }
 
     func flush() {
-        queue.sync {}
+        queue.sync { drain() }
     }
 }

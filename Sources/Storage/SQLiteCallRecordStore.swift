@@ -10,8 +10,15 @@ public struct SQLiteCallRecordStore: CallRecordStore {
         self.database = database
     }
 
-    public func insert(_ record: CallRecord) throws {
-        try database.execute(
+    public func insert(_ records: [CallRecord]) throws {
+        guard !records.isEmpty else { return }
+        try database.transaction { connection in
+            for record in records { try Self.insert(record, connection) }
+        }
+    }
+
+    private static func insert(_ record: CallRecord, _ connection: SQLiteConnection) throws {
+        try connection.execute(
             """
             INSERT INTO call_records (id, organisation_id, caller, caller_name, dialed, callee, inbound_trunk,
                 started_at, answered_at, ended_at, outcome, failure_code, answered_by, ended_by)
@@ -20,8 +27,8 @@ public struct SQLiteCallRecordStore: CallRecordStore {
             [
                 .text(record.id), .integer(record.organisationID), .text(record.caller), .text(record.callerName),
                 .text(record.dialed), .text(record.callee), SQLiteValue(record.inboundTrunk),
-                .integer(Self.millis(record.startedAt)), SQLiteValue(record.answeredAt.map(Self.millis)),
-                .integer(Self.millis(record.endedAt)), .text(record.outcome.rawValue), SQLiteValue(record.failureCode),
+                .integer(millis(record.startedAt)), SQLiteValue(record.answeredAt.map(millis)),
+                .integer(millis(record.endedAt)), .text(record.outcome.rawValue), SQLiteValue(record.failureCode),
                 SQLiteValue(record.answeredBy), SQLiteValue(record.endedBy),
             ])
     }
