@@ -170,7 +170,7 @@ extension B2BUA {
             return
         }
         if code < 300 {
-            if leg === call.answeredLeg {
+            if leg.state == .answered {
                 // The callee did not get our ACK: §13.2.2.4, send it again.
                 if let ack = call.calleeACK { signalling.sendACK(ack, to: call.b?.destination ?? leg.target.destination) }
             } else if current, !leg.cancelRequested {

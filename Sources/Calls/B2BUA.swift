@@ -216,6 +216,8 @@ public final class B2BUA {
         for (_, pending) in call.pending2xx { pending.timer?.cancel() }
         call.pending2xx = [:]
         calls[ObjectIdentifier(call)] = nil
+        call.legs = []
+        call.answeredLeg = nil
         byInvite[call.inviteTransaction] = nil
         dialogs[call.a.key] = nil
         if let b = call.b { dialogs[b.key] = nil }

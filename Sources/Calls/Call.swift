@@ -128,7 +128,7 @@ enum LegTarget {
 
     var description: String {
         switch self {
-        case .contact(let c): c.aor + (c.userAgent.map { " (\($0))" } ?? "")
+        case .contact(let c): "\(c.aor) at \(c.uri)" + (c.userAgent.map { " (\($0))" } ?? "")
         case .trunk(let t, let number): "trunk \(t.name) \(number)"
         }
     }
@@ -138,7 +138,9 @@ enum LegTarget {
 final class OutgoingLeg {
     enum State { case calling, early, answered, done }
 
-    unowned let call: Call
+    /// Strong: a leg outlives its call while its transaction still has answers to take (a 487
+    /// after CANCEL, a late 2xx to hang up). `B2BUA.end` breaks the cycle through `legs`.
+    let call: Call
     let target: LegTarget
     var invite: SIPRequest
     var transaction: ClientTransactionID

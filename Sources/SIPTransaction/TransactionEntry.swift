@@ -226,8 +226,10 @@ extension TransactionLayer {
             case .deliver(let response):
                 actions.append(.deliverResponse(id, response))
             case .deliverAndAcknowledge(let response, let ack):
-                actions.append(.deliverResponse(id, response))
+                // The ACK leaves first: a TU that retries at once (a new INVITE with
+                // credentials after a 407) must not overtake it.
                 actions.append(.send(.request(ack), to: peer))
+                actions.append(.deliverResponse(id, response))
             case .timedOut:
                 actions.append(.timeout(id))
             }

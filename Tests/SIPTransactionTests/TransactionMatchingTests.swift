@@ -146,8 +146,8 @@ struct TransactionMatchingTests {
         )
         let requestTerminated = Messages.response(487, to: invite.0)
         let actions = layer.receiveResponse(requestTerminated.0, routing: requestTerminated.1, now: 310)
-        #expect(actions.first == .deliverResponse(inviteID, requestTerminated.0))
-        #expect(actions.last?.sentRequest?.headers[HeaderName.cseq] == "1 ACK")
+        #expect(actions.last == .deliverResponse(inviteID, requestTerminated.0))
+        #expect(actions.first?.sentRequest?.headers[HeaderName.cseq] == "1 ACK")
         let otherRinging = Messages.response(180, to: other.0)
         #expect(
             layer.receiveResponse(otherRinging.0, routing: otherRinging.1, now: 320) == [
