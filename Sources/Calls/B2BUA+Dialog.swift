@@ -168,7 +168,7 @@ extension B2BUA {
     private func schedule2xx(_ call: Call, side: Side, after delay: Int64) -> CallTimer {
         signalling.schedule(afterMilliseconds: delay) { [weak self, weak call] in
             guard let self, let call, var pending = call.pending2xx[side] else { return }
-            pending.elapsed += pending.interval
+            pending.elapsed += delay
             if pending.elapsed >= 64 * self.t1 {
                 call.pending2xx[side] = nil
                 self.log(.warning, "no ACK for the 2xx; ending the call", ["call": call.id, "side": side.name])
@@ -177,7 +177,8 @@ extension B2BUA {
             }
             self.signalling.respond(pending.response, to: pending.transaction)
             pending.interval = min(2 * pending.interval, self.t2)
-            pending.timer = self.schedule2xx(call, side: side, after: pending.interval)
+            // The last wait is cut short so the call ends 64*T1 after the first 2xx.
+            pending.timer = self.schedule2xx(call, side: side, after: min(pending.interval, 64 * self.t1 - pending.elapsed))
             call.pending2xx[side] = pending
         }
     }

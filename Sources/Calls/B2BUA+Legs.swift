@@ -200,8 +200,13 @@ extension B2BUA {
             call.fail(486, "Busy Here", .busy)
             outcome = .busy
         } else if case .trunk = call.legs.first?.target, let code = codes.first {
-            // The provider's answer is what the caller should hear about (403, 404, 503, ...).
-            call.fail(code == 408 ? 480 : code, nil, .failed)
+            // The provider's answer is what the caller should hear about (403, 404, 503, ...),
+            // except a challenge meant for us: the caller cannot answer it.
+            if code == 401 || code == 407 {
+                call.fail(503, "Trunk Refused Our Credentials", .failed)
+            } else {
+                call.fail(code == 408 ? 480 : code, nil, .failed)
+            }
             outcome = .failed(code: code)
         } else if codes.contains(603) {
             call.fail(603, "Declined", .failed)
@@ -229,6 +234,7 @@ extension B2BUA {
     /// 180/183 go to the caller in the early dialog with our To tag (SDP for early media too).
     private func relayProvisional(_ response: SIPResponse, call: Call) {
         var relayed = SIPResponse(replyingTo: call.invite, statusCode: response.statusCode, reasonPhrase: response.reasonPhrase, toTag: call.a.localTag)
+        copyRecordRoute(of: call, to: &relayed)
         relayed.headers.add(HeaderName.contact, contact(towards: call.a.destination))
         if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
             relayed.headers.add(HeaderName.contentType, type)
@@ -259,6 +265,7 @@ extension B2BUA {
         }
         call.b = dialog
         var ok = SIPResponse(replyingTo: call.invite, statusCode: 200, toTag: call.a.localTag)
+        copyRecordRoute(of: call, to: &ok)
         ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
         ok.headers.add(HeaderName.allow, Self.allow)
         copyRelayed(from: response.headers, to: &ok.headers)
@@ -267,9 +274,17 @@ extension B2BUA {
             ok.body = response.body
         }
         send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.a.remoteCSeq ?? 1)
-        call.sessionInterval = SessionTimer.interval(in: response.headers) ?? SessionTimer.interval(in: call.invite.headers)
+        // RFC 4028 §7.2: without Session-Expires in the 2xx there is no session expiration.
+        call.sessionInterval = SessionTimer.interval(in: response.headers)
         restartSessionTimer(call)
         log(.info, "answered", ["call": call.id, "by": leg.target.description])
+    }
+
+    /// RFC 3261 §12.1.1: responses that create a dialog carry the request's Record-Route.
+    private func copyRecordRoute(of call: Call, to response: inout SIPResponse) {
+        for value in call.invite.headers.values(HeaderName.recordRoute) {
+            response.headers.add(HeaderName.recordRoute, value)
+        }
     }
 
     static func calleeDialog(leg: OutgoingLeg, response: SIPResponse) -> DialogState {
@@ -322,11 +337,14 @@ extension B2BUA {
     /// A trunk's 401/407: send the INVITE again with credentials (RFC 3261 §22.2), at most twice.
     private func retryWithCredentials(_ leg: OutgoingLeg, _ response: SIPResponse) -> Bool {
         guard case .trunk(let trunk, _) = leg.target, let username = trunk.username, let password = trunk.password,
-            leg.authAttempts < 2, !leg.cancelRequested, leg.call.phase == .ringing
+            !leg.cancelRequested, leg.call.phase == .ringing
         else { return false }
         let proxy = response.statusCode == 407
         let challengeHeader = proxy ? HeaderName.proxyAuthenticate : HeaderName.wwwAuthenticate
         guard let challenge = response.headers.values(challengeHeader).compactMap({ try? DigestChallenge(parsing: $0) }).first else { return false }
+        // One answer per challenge; a second challenge means the credentials are wrong, unless
+        // it only says our nonce went stale (RFC 7616 §3.3), which earns one more try.
+        guard leg.authAttempts == 0 || (leg.authAttempts == 1 && challenge.stale) else { return false }
         leg.authAttempts += 1
         var invite = leg.invite
         let credentials = DigestCredentials(
