@@ -2,14 +2,14 @@ import Foundation
 import Testing
 
 extension InteropTests {
-    /// Two real softphones call each other through the server: 1001 dials 1002, which answers
+    /// Two real softphones call each other through the server, over UDP and over TCP: 1001 dials 1002, which answers
     /// automatically; audio flows both ways for several seconds (each records what it receives,
     /// and each hears the other's tone); the callee hangs up; the CDR says answered with the
     /// duration the phones saw.
     @Suite(.serialized) struct BaresipCallTests {
-        @Test func baresipCallsBaresip() throws {
+        @Test(arguments: [false, true]) func baresipCallsBaresip(tcp: Bool) throws {
             _ = try Binary.baresip()
-            let scratch = try Scratch("baresip-call")
+            let scratch = try Scratch("baresip-call-\(tcp ? "tcp" : "udp")")
             defer { scratch.remove() }
             let data = try scratch.folder("data")
             let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
@@ -21,15 +21,15 @@ extension InteropTests {
             let toneB = scratch.path("tone-1500.wav")
             try WAV.writeTone(path: toneA, frequency: 600, seconds: 30)
             try WAV.writeTone(path: toneB, frequency: 1500, seconds: 30)
-            let caller = try BaresipPhone(scratch: scratch, name: "1001", user: "1001", password: try #require(passwords["1001"]), server: server, audioFile: toneA)
-            let callee = try BaresipPhone(scratch: scratch, name: "1002", user: "1002", password: try #require(passwords["1002"]), server: server, audioFile: toneB)
+            let caller = try BaresipPhone(scratch: scratch, name: "1001", user: "1001", password: try #require(passwords["1001"]), server: server, tcp: tcp, audioFile: toneA)
+            let callee = try BaresipPhone(scratch: scratch, name: "1002", user: "1002", password: try #require(passwords["1002"]), server: server, tcp: tcp, audioFile: toneB)
             try caller.start()
             defer { caller.process.stop() }
             try callee.start()
             defer { callee.process.stop() }
             #expect(caller.waitForRegistration(timeout: 10) && callee.waitForRegistration(timeout: 10), "registration: \(caller.output.suffix(800)) \(callee.output.suffix(800))")
 
-            let dial = try caller.command("dial", "sip:1002@127.0.0.1")
+            let dial = try caller.command("dial", "sip:1002@127.0.0.1" + (tcp ? ";transport=tcp" : ""))
             #expect(dial.contains("\"ok\":true"), "dial: \(dial)")
             #expect(caller.waitForOutput("Call established", timeout: 10), "caller: \(caller.output.suffix(1500))")
             #expect(callee.waitForOutput("Call established", timeout: 10), "callee: \(callee.output.suffix(1500))")
@@ -49,12 +49,17 @@ extension InteropTests {
                 #expect(abs(frequency - expected) < 50, "received \(frequency) Hz at \(phone.configFolder), expected \(expected) Hz")
             }
 
+            if tcp {
+                // The INVITE to the callee went over the callee's own registration connection.
+                #expect(callee.output.contains("TCP"), "baresip 1002 did not use TCP: \(callee.output.suffix(500))")
+            }
             let rows = try CallRow.wait(data: data, scratch: scratch) { !$0.isEmpty }
             let row = try #require(rows.first, "no CDR")
             #expect(row.outcome == "answered" && row.caller == "1001" && row.dialed == "1002")
             #expect(row.ended_by == "callee")
             #expect(abs(row.duration_seconds - talked) < 1.5, "CDR duration \(row.duration_seconds) s, the phones talked \(talked) s")
             #expect(row.answered_by?.contains("baresip") == true, "answered_by \(row.answered_by ?? "nil")")
+            #expect((row.answered_by?.contains("transport=tcp") == true) == tcp, "answered_by \(row.answered_by ?? "nil")")
         }
     }
 }
