@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Directory", "Registrar",
+                "Directory", "Registrar", "Calls",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

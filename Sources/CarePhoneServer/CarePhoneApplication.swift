@@ -91,7 +91,9 @@ public final class CarePhoneApplication: Sendable {
         }.get()
         core.start()
         let sipService = SIPService(core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records)
-        let backend = ServerBackend(core: core)
+        let backend = ServerBackend(
+            core: core, calls: SQLiteCallRecordStore(database: database),
+            dialplanStatusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"))
         let httpHost = configuration.httpBindAddress
         let boundSIP = bound
         let http = buildHTTPApplication(backend: backend, host: httpHost, port: configuration.httpPort) { [logger] port in
@@ -162,6 +164,16 @@ struct SIPService: Service {
 /// Answers the HTTP API from the SIP event loop, where the registrar's state lives.
 struct ServerBackend: APIBackend {
     let core: SIPServerCore
+    let calls: SQLiteCallRecordStore
+    let dialplanStatusPath: String
+
+    func recentCalls(limit: Int) async throws -> [CallRecord] {
+        try calls.recent(limit: limit)
+    }
+
+    func dialplanStatusJSON() async throws -> Data? {
+        FileManager.default.contents(atPath: dialplanStatusPath)
+    }
 
     func currentBindings() async throws -> [Binding] {
         let now = Int64(Date().timeIntervalSince1970)

@@ -126,6 +126,15 @@ extension InteropTests {
             let row = try #require(try setup.calls { !$0.isEmpty }.first)
             #expect(row.outcome == "answered" && row.ended_by == "caller", "\(row)")
             #expect(row.duration_seconds >= 1.5 && row.duration_seconds < 6, "duration \(row.duration_seconds)")
+
+            // The same record over HTTP, and a bad parameter named in a 400.
+            let server = setup.server
+            let (status, body) = try HTTPGet.fetch(host: "127.0.0.1", port: server.httpPort, path: "/api/calls?limit=5")
+            #expect(status == 200 && body.contains("\"id\":\"\(row.id)\"") && body.contains("\"outcome\":\"answered\""), "GET /api/calls: \(status) \(body)")
+            let bad = try HTTPGet.fetch(host: "127.0.0.1", port: server.httpPort, path: "/api/calls?limit=lots")
+            #expect(bad.status == 400 && bad.body.contains("\"field\":\"limit\""), "GET /api/calls?limit=lots: \(bad)")
+            let plan = try HTTPGet.fetch(host: "127.0.0.1", port: server.httpPort, path: "/api/dialplan/status")
+            #expect(plan.status == 200 && plan.body.contains("\"state\" : \"ok\""), "GET /api/dialplan/status: \(plan)")
         }
 
         @Test func busyCallee() throws {
