@@ -83,12 +83,14 @@ extension B2BUA {
             // Late offer: the caller's ACK carries the SDP answer for the callee.
             call.awaitingCallerACK = false
             let sequence = b.localCSeq
-            let ack = ackRequest(&b, sequence: sequence, body: request.body, contentType: request.headers[HeaderName.contentType])
+            let type = request.headers[HeaderName.contentType]
+            let ack = ackRequest(&b, sequence: sequence, body: mediaBody(request.body, contentType: type, call: call, towards: .callee), contentType: type)
             call.calleeACK = ack
             signalling.sendACK(ack, to: b.destination)
         } else if let sequence = call.relayedACK.removeValue(forKey: side), var target = call.dialog(other) {
             // The ACK for a relayed re-INVITE's 2xx goes on to the side that sent the 2xx.
-            let ack = ackRequest(&target, sequence: sequence, body: request.body, contentType: request.headers[HeaderName.contentType])
+            let type = request.headers[HeaderName.contentType]
+            let ack = ackRequest(&target, sequence: sequence, body: mediaBody(request.body, contentType: type, call: call, towards: other), contentType: type)
             signalling.sendACK(ack, to: target.destination)
         }
     }
@@ -100,7 +102,8 @@ extension B2BUA {
         let branch = TransactionLayer<CallDestination>.newBranch()
         var outgoing = target.request(
             request.method, via: via(towards: target.destination, branch: branch), contact: contact(towards: target.destination),
-            body: request.body, contentType: request.headers[HeaderName.contentType])
+            body: mediaBody(request.body, contentType: request.headers[HeaderName.contentType], call: call, towards: side.other),
+            contentType: request.headers[HeaderName.contentType])
         copyRelayed(from: request.headers, to: &outgoing.headers)
         call.setDialog(side.other, target)
         let id = signalling.sendRequest(outgoing, to: target.destination)
@@ -130,7 +133,7 @@ extension B2BUA {
         copyRelayed(from: response.headers, to: &relayed.headers)
         if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
             relayed.headers.add(HeaderName.contentType, type)
-            relayed.body = response.body
+            relayed.body = mediaBody(response.body, contentType: type, call: call, towards: side)
         }
         if code >= 200, code < 300 {
             if request.method == .invite {

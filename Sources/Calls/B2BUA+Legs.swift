@@ -53,7 +53,8 @@ extension B2BUA {
             headers.add(HeaderName.contentType, type)
         }
         headers.add(HeaderName.userAgent, "CarePhone")
-        let invite = SIPRequest(method: .invite, uri: uri, headers: headers, body: call.invite.body)
+        let body = mediaBody(call.invite.body, contentType: call.invite.headers[HeaderName.contentType], call: call, towards: .callee)
+        let invite = SIPRequest(method: .invite, uri: uri, headers: headers, body: body)
         let transaction = signalling.sendRequest(invite, to: destination)
         let leg = OutgoingLeg(call: call, target: target, invite: invite, transaction: transaction, branch: branch)
         clientTransactions[transaction] = .invite(leg)
@@ -238,7 +239,7 @@ extension B2BUA {
         relayed.headers.add(HeaderName.contact, contact(towards: call.a.destination))
         if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
             relayed.headers.add(HeaderName.contentType, type)
-            relayed.body = response.body
+            relayed.body = mediaBody(response.body, contentType: type, call: call, towards: .caller)
         }
         signalling.respond(relayed, to: call.inviteTransaction)
     }
@@ -271,7 +272,7 @@ extension B2BUA {
         copyRelayed(from: response.headers, to: &ok.headers)
         if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
             ok.headers.add(HeaderName.contentType, type)
-            ok.body = response.body
+            ok.body = mediaBody(response.body, contentType: type, call: call, towards: .caller)
         }
         send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.a.remoteCSeq ?? 1)
         // RFC 4028 §7.2: without Session-Expires in the 2xx there is no session expiration.

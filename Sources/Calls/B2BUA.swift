@@ -16,6 +16,8 @@ public final class B2BUA {
     /// The plan new calls are routed by (swapped by hot reload; calls in progress keep theirs).
     public var plan: () -> Dialplan?
     public var calendar: (any CalendarConditions)?
+    /// Media anchoring (the media work); nil relays SDP unchanged.
+    public var media: MediaRelay?
     public var trunks: [String: Trunk] = [:]
     /// Receives every finished call's record.
     public var recordCall: (CallRecord) -> Void = { _ in }
@@ -226,6 +228,7 @@ public final class B2BUA {
             callerName: call.caller.displayName, dialed: call.dialed, callee: call.callee, inboundTrunk: call.caller.trunk,
             startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: signalling.now, outcome: outcome,
             failureCode: outcome == .answered ? nil : failureCode, answeredBy: call.answeredBy, endedBy: endedBy)
+        media?.callEnded(call.id)
         log(.info, "call ended", ["call": call.id, "outcome": outcome.rawValue, "code": failureCode.map(String.init) ?? "", "ended_by": endedBy ?? ""])
         recordCall(record)
     }

@@ -40,9 +40,26 @@ public struct Trunk: Sendable, Equatable {
         self.organisationDomain = organisationDomain
     }
 
-    /// Whether a request from `host` is a call in from this trunk: one of the listed sources,
-    /// or the trunk's own address when it registers to it.
-    public func accepts(source host: String) -> Bool {
-        inboundSources.contains(host) || (register && host == destination.host)
+    /// Whether a request from `host`:`port` is a call in from this trunk: one of the listed
+    /// sources (`host`, any port, or `host:port`), or the trunk's own address and port when we
+    /// register to it (the provider sends from where it takes our REGISTER).
+    public func accepts(source host: String, port: Int) -> Bool {
+        for source in inboundSources {
+            let (sourceHost, sourcePort) = Self.split(source)
+            if sourceHost == host && (sourcePort == nil || sourcePort == port) { return true }
+        }
+        return register && host == destination.host && port == destination.port
+    }
+
+    /// `192.0.2.1`, `192.0.2.1:5060`, `[2001:db8::1]:5060` or `2001:db8::1`.
+    static func split(_ source: String) -> (host: String, port: Int?) {
+        if source.hasPrefix("["), let close = source.firstIndex(of: "]") {
+            let host = String(source[source.index(after: source.startIndex)..<close])
+            let rest = source[source.index(after: close)...]
+            return (host, rest.hasPrefix(":") ? Int(rest.dropFirst()) : nil)
+        }
+        let parts = source.split(separator: ":")
+        if parts.count == 2, let port = Int(parts[1]) { return (String(parts[0]), port) }
+        return (source, nil)
     }
 }

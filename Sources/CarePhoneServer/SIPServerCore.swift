@@ -262,7 +262,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
         let now = Self.nowSeconds()
         let organisations = registrar.organisations(now: now)
         // A call in from a trunk: recognised by its source address, not challenged.
-        if let trunk = trunks.first(where: { $0.accepts(source: source.host) }) {
+        if let trunk = trunks.first(where: { $0.accepts(source: source.host, port: source.address.port ?? 0) }) {
             let organisation = trunk.organisationDomain.flatMap { d in organisations.first { $0.sipDomain.lowercased() == d.lowercased() } } ?? organisations.first
             guard let organisation else {
                 respond(SIPResponse(replyingTo: request, statusCode: 403, reasonPhrase: "No Organisation Configured", toTag: Registrar.newTag()), to: id)

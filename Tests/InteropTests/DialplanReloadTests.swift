@@ -69,6 +69,37 @@ extension InteropTests {
             #expect(server.pid == pid && server.isRunning, "the server restarted")
         }
 
+        /// Time conditions run in the server on the real clock, in the plan's time zone: a holiday
+        /// of today (in Rome and in New York, whatever the UTC date) closes hours that are open
+        /// all day.
+        @Test(arguments: ["Europe/Rome", "America/New_York"]) func hoursAndHolidaysInTheRunningServer(zone: String) throws {
+            let scratch = try Scratch("dialplan-hours")
+            defer { scratch.remove() }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = try #require(TimeZone(identifier: zone))
+            let today = calendar.dateComponents([.year, .month, .day], from: Date())
+            let date = String(format: "%04d-%02d-%02d", today.year!, today.month!, today.day!)
+            let folder = try scratch.folder("dialplans")
+            let plan = """
+                timezone \(zone)
+                hours open { daily 00:00-24:00 }
+                hours holiday { daily 00:00-24:00; closed \(date) }
+                context internal {
+                  match 7001 { when open { hangup busy } otherwise { hangup declined } }
+                  match 7002 { when holiday { hangup busy } otherwise { hangup declined } }
+                }
+
+                """
+            try Data(plan.utf8).write(to: URL(fileURLWithPath: folder + "/hours.dialplan"))
+            let server = try ServerProcess(scratch: scratch, dataDirectory: try scratch.folder("data"), arguments: ["--demo", "--dialplans", folder])
+            try server.start()
+            defer { server.stop() }
+            let caller = try TestPhone(user: "1001", password: try #require(server.demoPasswords["1001"]), server: try server.sipAddress)
+            defer { caller.close() }
+            #expect(try caller.invite("7001").final.statusCode == 486, "open all day")
+            #expect(try caller.invite("7002").final.statusCode == 603, "closed today (\(date) in \(zone))")
+        }
+
         @Test func checkCommandReportsEveryError() throws {
             let scratch = try Scratch("dialplan-check")
             defer { scratch.remove() }

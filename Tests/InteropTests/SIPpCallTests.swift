@@ -245,6 +245,37 @@ extension InteropTests {
             #expect(row.outcome == "answered" && row.callee == "trunk carrier 0612345678", "\(row)")
         }
 
+        @Test func trunkRegistersAndCallsInFromItsAddressAreAccepted() throws {
+            let providerPort = try FreePort.pick()
+            let config = """
+                {"trunks": [{"name": "carrier", "host": "127.0.0.1", "port": \(providerPort), "transport": "udp",
+                  "username": "clinic", "password": "trunk-secret", "register": true, "register_expires": 600}]}
+                """
+            // The provider's registrar must listen before the server starts registering.
+            let scratch = try Scratch("sipp-trunk-register-provider")
+            defer { scratch.remove() }
+            let registrar = try SIPpCall(
+                "trunk_registrar_uas.xml", scratch: scratch, name: "registrar", port: providerPort,
+                extra: ["-key", "trunk_user", "clinic", "-key", "trunk_pass", "trunk-secret"])
+            try registrar.start()
+            defer { registrar.stop() }
+            let setup = try Setup("sipp-trunk-register", dialplan: Self.trunkPlan, config: config)
+            defer { setup.close() }
+            #expect(registrar.succeeded(timeout: 15), "the provider did not accept our REGISTER (verifyauth checks the password): \(registrar.diagnostics)")
+            #expect(setup.server.waitForStderr(containing: "registered to trunk", timeout: 5), "no log line for the trunk registration")
+
+            // A call in from the provider's registered address (same host and port), no inbound_sources.
+            let device = try setup.device("uas_answer.xml", name: "1002")
+            defer { device.stop() }
+            let provider = try SIPpCall("trunk_inbound_uac.xml", scratch: setup.scratch, name: "provider-in", port: providerPort, server: setup.server, extra: ["-s", "+390612345600"])
+            try provider.start()
+            defer { provider.stop() }
+            #expect(provider.succeeded(), "provider: \(provider.diagnostics)")
+            #expect(device.succeeded(), "device: \(device.diagnostics)")
+            let row = try #require(try setup.calls { !$0.isEmpty }.first)
+            #expect(row.outcome == "answered" && row.inbound_trunk == "carrier", "\(row)")
+        }
+
         @Test func callInFromTrunkToDID() throws {
             let config = """
                 {"trunks": [{"name": "carrier", "host": "127.0.0.2", "inbound_sources": ["127.0.0.2"], "inbound_context": "from-trunk"}]}
