@@ -1,3 +1,4 @@
+import Calls
 import Foundation
 import Testing
 
@@ -72,6 +73,55 @@ import Testing
         var c = ServerConfiguration()
         #expect(throws: ConfigurationError("/nonexistent/carephone.json: cannot read the config file")) {
             try c.load(file: "/nonexistent/carephone.json")
+        }
+    }
+}
+
+@Suite struct TrunkConfigurationTests {
+    func load(_ json: String) throws -> ServerConfiguration {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("carephone-trunks-\(UUID().uuidString).json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = ServerConfiguration()
+        try c.load(file: path)
+        return c
+    }
+
+    @Test func readsATrunkAndTheDialplanFolder() throws {
+        let c = try load("""
+            {"dialplan_folder": "/etc/carephone/dialplans", "trunks": [
+              {"name": "carrier", "host": "203.0.113.5", "port": 5070, "transport": "tcp", "domain": "sip.carrier.example",
+               "username": "clinic-42", "password": "pw", "register": true, "register_expires": 900,
+               "caller_id": "+390612345600", "inbound_sources": ["198.51.100.7", "198.51.100.8:5060"],
+               "inbound_context": "did", "organisation": "clinic.example"}]}
+            """)
+        #expect(c.dialplanFolder == "/etc/carephone/dialplans")
+        let t = try #require(c.trunks.first)
+        #expect(t.name == "carrier" && t.destination == CallDestination(transport: "tcp", host: "203.0.113.5", port: 5070))
+        #expect(t.domain == "sip.carrier.example" && t.username == "clinic-42" && t.password == "pw")
+        #expect(t.register && t.registerExpires == 900 && t.callerID == "+390612345600")
+        #expect(t.inboundSources == ["198.51.100.7", "198.51.100.8:5060"] && t.inboundContext == "did")
+        #expect(t.organisationDomain == "clinic.example")
+    }
+
+    @Test(arguments: [
+        ("{\"trunks\": [{\"host\": \"h\"}]}", "trunks[0].name is required"),
+        ("{\"trunks\": [{\"name\": \"a b\", \"host\": \"h\"}]}", "trunks[0].name \"a b\" may contain only letters, digits, - and _"),
+        ("{\"trunks\": [{\"name\": \"c\"}]}", "trunks[0].host is required"),
+        ("{\"trunks\": [{\"name\": \"c\", \"host\": \"h\", \"transport\": \"sctp\"}]}", "trunks[0].transport is \"sctp\"; use one of udp, tcp"),
+        ("{\"trunks\": [{\"name\": \"c\", \"host\": \"h\", \"username\": \"u\"}]}", "trunks[0].username and trunks[0].password go together"),
+        ("{\"trunks\": [{\"name\": \"c\", \"host\": \"h\", \"register\": true}]}", "trunks[0].register needs username and password"),
+        ("{\"trunks\": [{\"name\": \"c\", \"host\": \"h\", \"register\": 1}]}", "trunks[0].register must be true or false"),
+        ("{\"trunks\": [{\"name\": \"c\", \"host\": \"h\", \"passwrd\": \"x\"}]}", "unknown key trunks[0].passwrd"),
+        ("{\"trunks\": [{\"name\": \"c\", \"host\": \"h\"}, {\"name\": \"c\", \"host\": \"i\"}]}", "trunks[1].name \"c\" is used by another trunk"),
+        ("{\"trunks\": {\"name\": \"c\"}}", "trunks must be a list of objects"),
+    ])
+    func errorsNameTheKey(_ json: String, _ message: String) throws {
+        do {
+            _ = try load(json)
+            Issue.record("expected an error for \(json)")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains(message), "\(error.description)")
         }
     }
 }

@@ -87,6 +87,38 @@ extension InteropTests {
             #expect(row.answered_by?.contains("sip:1002@") == true, "answered_by \(row.answered_by ?? "nil")")
         }
 
+        /// A graceful stop (SIGTERM) ends calls in progress with BYE to both phones and writes
+        /// their records before the process exits.
+        @Test func shutdownHangsUpCallsAndKeepsTheirRecords() throws {
+            let scratch = try Scratch("call-shutdown")
+            defer { scratch.remove() }
+            let data = try scratch.folder("data")
+            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
+            try server.start()
+            defer { server.stop() }
+            let passwords = server.demoPasswords
+            let caller = try TestPhone(user: "1001", password: try #require(passwords["1001"]), server: try server.sipAddress)
+            defer { caller.close() }
+            let callee = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)
+            defer { callee.close() }
+            try callee.register()
+            let calleeSide = Task.detached { () throws -> SIPRequest in
+                let invite = try #require(try callee.receiveRequest("INVITE", timeout: 10), "the callee got no INVITE")
+                try callee.respond(to: invite, status: 200, toTag: "callee2", headers: ["Contact: <\(callee.contact)>"], body: TestPhone.sdp(port: 42000))
+                return invite
+            }
+            var (final, _, dialog) = try caller.invite("1002")
+            #expect(final.statusCode == 200, "\(final.text)")
+            _ = try awaitResult(calleeSide)
+            try caller.inDialog("ACK", &dialog)
+
+            #expect(server.stop(), "the server did not stop within 10 s of SIGTERM")
+            #expect(try caller.receiveRequest("BYE", timeout: 3) != nil, "the caller got no BYE at shutdown")
+            #expect(try callee.receiveRequest("BYE", timeout: 3) != nil, "the callee got no BYE at shutdown")
+            let row = try #require(try CallRow.list(data: data, scratch: scratch).first, "no record for the call ended at shutdown")
+            #expect(row.outcome == "answered" && row.ended_by == "shutdown", "\(row)")
+        }
+
         @Test func refusalsBeforeRouting() throws {
             let scratch = try Scratch("call-refusals")
             defer { scratch.remove() }

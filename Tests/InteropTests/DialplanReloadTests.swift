@@ -119,6 +119,16 @@ extension InteropTests {
             #expect(result.stdout.contains("\(file):1:"), "\(result.stdout)")
             #expect(result.stdout.contains("\(file):4:"), "no unreachable-pattern error: \(result.stdout)")
             #expect(result.stdout.contains("\(file):5:"), "no unknown-context error: \(result.stdout)")
+            // With a data folder, a `ring` of an extension nobody has is an error.
+            let data = try scratch.folder("data")
+            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
+            try server.start()
+            #expect(server.stop())
+            let ringing = try scratch.write("ring.dialplan", "context internal {\n  match 1 { ring 1002 }\n  match 2 { ring 1999 }\n}\n")
+            let checked = try ChildProcess.run(try Binary.carephone(), ["dialplan", "check", "--data", data, ringing], in: scratch)
+            #expect(checked.status == 1, "\(checked.stdout)")
+            #expect(checked.stdout.contains("\(ringing):3:") && checked.stdout.contains("1999"), "\(checked.stdout)")
+            #expect(!checked.stdout.contains("\(ringing):2:"), "1002 exists: \(checked.stdout)")
             let good = try ChildProcess.run(try Binary.carephone(), ["dialplan", "check", "--data", scratch.path("none"), Repository.dialplans + "/default.dialplan"], in: scratch)
             #expect(good.status == 0, "the shipped default plan: \(good.stdout) \(good.stderr)")
         }
