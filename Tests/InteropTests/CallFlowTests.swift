@@ -14,18 +14,9 @@ extension InteropTests {
     /// session-timer and Max-Forwards refusals, and the CDR.
     @Suite(.serialized) struct CallFlowTests {
         @Test func answeredCallWithHoldAndCalleeHangUp() throws {
-            let scratch = try Scratch("call-flow")
-            defer { scratch.remove() }
-            let data = try scratch.folder("data")
-            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
-            try server.start()
-            defer { server.stop() }
-            let passwords = server.demoPasswords
-            let caller = try TestPhone(user: "1001", password: try #require(passwords["1001"]), server: try server.sipAddress)
-            defer { caller.close() }
-            let callee = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)
-            defer { callee.close() }
-            try callee.register()
+            let bed = try TwoPhones("call-flow")
+            defer { bed.close() }
+            let (scratch, data, caller, callee) = (bed.scratch, bed.data, bed.caller, bed.callee)
 
             let offer = TestPhone.sdp(port: 40000)
             let answerSDP = TestPhone.sdp(port: 42000, session: 7)
@@ -90,18 +81,9 @@ extension InteropTests {
         /// A graceful stop (SIGTERM) ends calls in progress with BYE to both phones and writes
         /// their records before the process exits.
         @Test func shutdownHangsUpCallsAndKeepsTheirRecords() throws {
-            let scratch = try Scratch("call-shutdown")
-            defer { scratch.remove() }
-            let data = try scratch.folder("data")
-            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
-            try server.start()
-            defer { server.stop() }
-            let passwords = server.demoPasswords
-            let caller = try TestPhone(user: "1001", password: try #require(passwords["1001"]), server: try server.sipAddress)
-            defer { caller.close() }
-            let callee = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)
-            defer { callee.close() }
-            try callee.register()
+            let bed = try TwoPhones("call-shutdown")
+            defer { bed.close() }
+            let (scratch, data, server, caller, callee) = (bed.scratch, bed.data, bed.server, bed.caller, bed.callee)
             let calleeSide = Task.detached { () throws -> SIPRequest in
                 let invite = try #require(try callee.receiveRequest("INVITE", timeout: 10), "the callee got no INVITE")
                 try callee.respond(to: invite, status: 200, toTag: "callee2", headers: ["Contact: <\(callee.contact)>"], body: TestPhone.sdp(port: 42000))
@@ -139,6 +121,33 @@ extension InteropTests {
             let unregistered = try caller.invite("1003").final
             #expect(unregistered.statusCode == 480, "\(unregistered.text)")
         }
+    }
+}
+
+/// A running server with the demo users, 1001 as a caller and 1002 registered as a callee.
+final class TwoPhones: @unchecked Sendable {
+    let scratch: Scratch
+    let data: String
+    let server: ServerProcess
+    let caller: TestPhone
+    let callee: TestPhone
+
+    init(_ name: String) throws {
+        scratch = try Scratch(name)
+        data = try scratch.folder("data")
+        server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
+        try server.start()
+        let passwords = server.demoPasswords
+        caller = try TestPhone(user: "1001", password: passwords["1001"] ?? "", server: try server.sipAddress)
+        callee = try TestPhone(user: "1002", password: passwords["1002"] ?? "", server: try server.sipAddress)
+        try callee.register()
+    }
+
+    func close() {
+        caller.close()
+        callee.close()
+        server.stop()
+        scratch.remove()
     }
 }
 
