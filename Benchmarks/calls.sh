@@ -49,6 +49,10 @@ EOF
 context bench {
   match X. { trunk bench-uas for 30s }
 }
+# Phones of the organisation start here; the server requires the context (none call in the benchmark).
+context internal {
+  match X. { hangup forbidden }
+}
 EOF
 }
 carephone_serve() {

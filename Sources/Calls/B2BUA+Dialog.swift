@@ -58,7 +58,13 @@ extension B2BUA {
                     call.setDialog(side, dialog)
                 }
             }
-            relay(request, call: call, from: side, transaction: transaction)
+            let maxForwards = routing.maxForwards ?? 70
+            guard maxForwards > 0 else {
+                if request.method != .info { call.offerInProgress.remove(side) }
+                reply(483, "Too Many Hops")
+                return true
+            }
+            relay(request, call: call, from: side, transaction: transaction, maxForwards: maxForwards)
         case .options:
             var ok = SIPResponse(replyingTo: request, statusCode: 200)
             ok.headers.add(HeaderName.allow, Self.allow)
@@ -97,23 +103,49 @@ extension B2BUA {
 
     // MARK: relaying
 
-    private func relay(_ request: SIPRequest, call: Call, from side: Side, transaction: ServerTransactionID) {
+    private func relay(_ request: SIPRequest, call: Call, from side: Side, transaction: ServerTransactionID, maxForwards: Int) {
         guard var target = call.dialog(side.other) else { return }
         let branch = TransactionLayer<CallDestination>.newBranch()
         var outgoing = target.request(
             request.method, via: via(towards: target.destination, branch: branch), contact: contact(towards: target.destination),
             body: mediaBody(request.body, contentType: request.headers[HeaderName.contentType], call: call, towards: side.other),
             contentType: request.headers[HeaderName.contentType])
+        // Max-Forwards is carried across (decremented), so loops between servers still end.
+        outgoing.headers.set(HeaderName.maxForwards, "\(min(70, maxForwards - 1))")
         copyRelayed(from: request.headers, to: &outgoing.headers)
+        outgoing.headers.add(HeaderName.supported, SessionTimer.supported)
         call.setDialog(side.other, target)
         let id = signalling.sendRequest(outgoing, to: target.destination)
         clientTransactions[id] = .relay(call, from: side, request: request, transaction: transaction)
+        var pending = PendingRelay(request: request, transaction: transaction, timerC: nil)
+        if request.method == .invite {
+            // Timer C (RFC 3261 §16.6 step 11): a re-INVITE the other side only ever answers
+            // with 1xx is given up after 3 minutes, with 408 to the side that sent it.
+            pending.timerC = signalling.schedule(afterMilliseconds: 180_000) { [weak self, weak call] in
+                guard let self, let call, call.pendingRelays[id] != nil else { return }
+                self.signalling.terminate(id)
+                self.relayResponse(SIPResponse(statusCode: 408, reasonPhrase: "Request Timeout"), id: id, call: call, from: side, request: request, transaction: transaction)
+            }
+        }
+        call.pendingRelays[id] = pending
     }
 
-    func relayResponse(_ response: SIPResponse, call: Call, from side: Side, request: SIPRequest, transaction: ServerTransactionID) {
+    func relayResponse(_ response: SIPResponse, id: ClientTransactionID, call: Call, from side: Side, request: SIPRequest, transaction: ServerTransactionID) {
         let code = response.statusCode
-        if code >= 200 { call.offerInProgress.remove(side) }
-        guard call.phase == .answered else { return }
+        if code >= 200 {
+            call.offerInProgress.remove(side)
+            call.pendingRelays.removeValue(forKey: id)?.timerC?.cancel()
+        }
+        var relayed = SIPResponse(replyingTo: request, statusCode: code, reasonPhrase: response.reasonPhrase)
+        if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
+            relayed.headers.add(HeaderName.contentType, type)
+            relayed.body = mediaBody(response.body, contentType: type, call: call, towards: side)
+        }
+        guard call.phase == .answered else {
+            // The call ended meanwhile: the request still gets its final answer (once).
+            if code >= 200 { signalling.respond(relayed, to: transaction) }
+            return
+        }
         if code >= 200, code < 300, request.method == .invite,
             let sequence = response.headers[HeaderName.cseq].flatMap({ try? CSeq(parsing: $0) })?.sequence
         {
@@ -126,14 +158,12 @@ extension B2BUA {
                 call.setDialog(side.other, other)
             }
         }
-        var relayed = SIPResponse(replyingTo: request, statusCode: code, reasonPhrase: response.reasonPhrase)
         if code >= 200, code < 300, request.method == .invite || request.method == .update, let dialog = call.dialog(side) {
             relayed.headers.add(HeaderName.contact, contact(towards: dialog.destination))
         }
         copyRelayed(from: response.headers, to: &relayed.headers)
-        if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
-            relayed.headers.add(HeaderName.contentType, type)
-            relayed.body = mediaBody(response.body, contentType: type, call: call, towards: side)
+        if code >= 200, code < 300, request.method == .invite || request.method == .update {
+            requireTimer(if: response.headers, callerSupports: request.headers, into: &relayed.headers)
         }
         if code >= 200, code < 300 {
             if request.method == .invite {
@@ -143,17 +173,19 @@ extension B2BUA {
                 signalling.respond(relayed, to: transaction)
             }
             if request.method == .invite || request.method == .update {
-                // RFC 4028 §10: a successful refresh restarts the session timer.
-                if let interval = SessionTimer.interval(in: response.headers) { call.sessionInterval = interval }
+                // RFC 4028 §10: a successful refresh restarts the session timer; §7.2: without
+                // Session-Expires in the 2xx there is no session expiration any more.
+                call.sessionInterval = SessionTimer.interval(in: response.headers)
                 restartSessionTimer(call)
             }
         } else {
             signalling.respond(relayed, to: transaction)
         }
-        // §12.2.1.2: 481 or 408 to a request inside the dialog ends it.
+        // §12.2.1.2: 481 or 408 to a request inside the dialog ends it; the side that did not
+        // answer may still be there, so both get BYE.
         if code == 481 || code == 408 {
             log(.info, "dialog ended by an in-dialog failure", ["call": call.id, "code": "\(code)"])
-            hangUp(call, side: side, endedBy: side.other.name)
+            hangUp(call, side: nil, endedBy: side.other.name)
         }
     }
 

@@ -49,6 +49,7 @@ extension B2BUA {
         for name in SessionTimer.relayedHeaders {
             for value in call.invite.headers.values(name) { headers.add(name, value) }
         }
+        headers.add(HeaderName.supported, SessionTimer.supported)
         if let type = call.invite.headers[HeaderName.contentType], !call.invite.body.isEmpty {
             headers.add(HeaderName.contentType, type)
         }
@@ -70,6 +71,7 @@ extension B2BUA {
         call.ringTimer?.cancel()
         call.ringTimer = nil
         for leg in call.legs where leg !== winner {
+            leg.completedElsewhere = winner != nil
             cancel(leg)
         }
     }
@@ -81,6 +83,16 @@ extension B2BUA {
     }
 
     private func sendCancel(_ leg: OutgoingLeg) {
+        // RFC 3261 §9.1: a leg that gives no final response 64*T1 after the CANCEL is given up
+        // (its INVITE transaction would otherwise wait for ever in Proceeding).
+        let invite = leg.transaction
+        leg.giveUpTimer = signalling.schedule(afterMilliseconds: 64 * t1) { [weak self, weak leg] in
+            guard let self, let leg, leg.state != .done, leg.state != .answered, leg.transaction == invite else { return }
+            self.log(.notice, "a cancelled leg gave no final response; giving it up", ["call": leg.call.id, "leg": leg.target.description])
+            leg.state = .done
+            leg.finalCode = 408
+            self.signalling.terminate(invite)
+        }
         // §9.1: same Request-URI, Call-ID, To, From, CSeq number and top Via as the INVITE.
         var headers = SIPHeaders()
         for name in [HeaderName.via, HeaderName.route] {
@@ -96,7 +108,10 @@ extension B2BUA {
         }
         let sequence = leg.invite.headers[HeaderName.cseq].flatMap { try? CSeq(parsing: $0) }?.sequence ?? 1
         headers.add(HeaderName.cseq, CSeq(sequence, .cancel).description)
-        headers.add("Reason", "SIP;cause=200;text=\"Call completed elsewhere\"")
+        if leg.completedElsewhere {
+            // RFC 3326: another device answered, so phones do not list a missed call.
+            headers.add("Reason", "SIP;cause=200;text=\"Call completed elsewhere\"")
+        }
         let cancel = SIPRequest(method: .cancel, uri: leg.invite.uriString, headers: headers)
         let id = signalling.sendRequest(cancel, to: leg.target.destination)
         clientTransactions[id] = .fireAndForget
@@ -116,7 +131,7 @@ extension B2BUA {
         case .fireAndForget:
             break
         case .relay(let call, let from, let request, let serverTransaction):
-            relayResponse(response, call: call, from: from, request: request, transaction: serverTransaction)
+            relayResponse(response, id: transaction, call: call, from: from, request: request, transaction: serverTransaction)
         case .trunkRegister(let name):
             trunkRegisterResponse(response, trunk: name)
         }
@@ -140,7 +155,7 @@ extension B2BUA {
         case .invite(let leg):
             legResponse(leg, timeout)
         case .relay(let call, let from, let request, let serverTransaction):
-            relayResponse(timeout, call: call, from: from, request: request, transaction: serverTransaction)
+            relayResponse(timeout, id: transaction, call: call, from: from, request: request, transaction: serverTransaction)
         case .trunkRegister(let name):
             trunkRegisterResponse(timeout, trunk: name)
         case .fireAndForget:
@@ -171,9 +186,13 @@ extension B2BUA {
             return
         }
         if code < 300 {
-            if leg.state == .answered {
+            let toTag = response.headers[HeaderName.to].flatMap { try? NameAddress(parsing: $0) }?.tag
+            if leg.state == .answered, toTag == call.b?.remoteTag {
                 // The callee did not get our ACK: §13.2.2.4, send it again.
                 if let ack = call.calleeACK { signalling.sendACK(ack, to: call.b?.destination ?? leg.target.destination) }
+            } else if leg.state == .answered {
+                // A second dialog from a fork downstream: ACK it and hang it up (§13.2.2.4).
+                hangUpLateAnswer(leg, response, force: true)
             } else if current, !leg.cancelRequested {
                 answer(call, leg: leg, response: response)
             } else {
@@ -270,11 +289,13 @@ extension B2BUA {
         ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
         ok.headers.add(HeaderName.allow, Self.allow)
         copyRelayed(from: response.headers, to: &ok.headers)
+        requireTimer(if: response.headers, callerSupports: call.invite.headers, into: &ok.headers)
         if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
             ok.headers.add(HeaderName.contentType, type)
             ok.body = mediaBody(response.body, contentType: type, call: call, towards: .caller)
         }
-        send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.a.remoteCSeq ?? 1)
+        // The ACK carries the INVITE's CSeq, whatever the caller sent since (§13.2.2.4).
+        send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.inviteCSeq)
         // RFC 4028 §7.2: without Session-Expires in the 2xx there is no session expiration.
         call.sessionInterval = SessionTimer.interval(in: response.headers)
         restartSessionTimer(call)
@@ -314,6 +335,15 @@ extension B2BUA {
         return ack
     }
 
+    /// RFC 4028 §9: when the callee made the caller the refresher (`Require: timer`), the caller
+    /// must support timers; tell it with `Require: timer` only if it said it does.
+    func requireTimer(if response: SIPHeaders, callerSupports request: SIPHeaders, into headers: inout SIPHeaders) {
+        headers.add(HeaderName.supported, SessionTimer.supported)
+        if SessionTimer.lists("timer", in: response, HeaderName.require), SessionTimer.lists("timer", in: request, HeaderName.supported) {
+            headers.add(HeaderName.require, "timer")
+        }
+    }
+
     func copyRelayed(from source: SIPHeaders, to target: inout SIPHeaders) {
         for name in SessionTimer.relayedHeaders where !target.contains(name) {
             for value in source.values(name) { target.add(name, value) }
@@ -321,12 +351,14 @@ extension B2BUA {
     }
 
     /// A 2xx from a leg that lost (or whose call ended): ACK, then BYE (RFC 3261 §13.2.2.4).
-    private func hangUpLateAnswer(_ leg: OutgoingLeg, _ response: SIPResponse) {
+    private func hangUpLateAnswer(_ leg: OutgoingLeg, _ response: SIPResponse, force: Bool = false) {
         var dialog = Self.calleeDialog(leg: leg, response: response)
         let sequence = dialog.localCSeq
         signalling.sendACK(ackRequest(&dialog, sequence: sequence, body: [], contentType: nil), to: dialog.destination)
-        guard leg.finalCode != 200 else { return }
-        leg.state = .done
+        if !force {
+            guard leg.finalCode != 200 else { return }
+            leg.state = .done
+        }
         leg.finalCode = 200
         let bye = dialog.request(.bye, via: via(towards: dialog.destination, branch: TransactionLayer<CallDestination>.newBranch()), contact: contact(towards: dialog.destination))
         clientTransactions[signalling.sendRequest(bye, to: dialog.destination)] = .fireAndForget

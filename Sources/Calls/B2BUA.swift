@@ -86,6 +86,12 @@ public final class B2BUA {
             return
         }
         let dialed = Self.dialedNumber(request)
+        // The number ends up in Request-URIs and To headers of outgoing legs: only characters
+        // that need no escaping there (a decoded %0D%0A would inject headers into a trunk INVITE).
+        guard Self.isSafeNumber(dialed) else {
+            reject(404, "Number Has Characters Not Allowed")
+            return
+        }
         let entry = context ?? plan.entryContext(forOrganisation: caller.organisationDomain)
         let run = plan.start(
             DialplanCall(context: entry, dialed: dialed, caller: caller.number, callerName: caller.displayName, now: signalling.now),
@@ -108,6 +114,16 @@ public final class B2BUA {
         signalling.respond(SIPResponse(replyingTo: request, statusCode: 100), to: transaction)
         log(.info, "call started", ["call": call.id, "caller": caller.number, "dialed": dialed, "context": entry])
         advance(call, after: .start)
+    }
+
+    /// Letters, digits and `* # + - . _`: what phone numbers, extensions and service codes use.
+    public static func isSafeNumber(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64
+            && text.utf8.allSatisfy { c in
+                (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                    || c == UInt8(ascii: "*") || c == UInt8(ascii: "#") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
+                    || c == UInt8(ascii: ".") || c == UInt8(ascii: "_")
+            }
     }
 
     /// The user part of the Request-URI (percent-decoded), or of the To URI for a tel: URI.
@@ -182,7 +198,8 @@ public final class B2BUA {
                 continue
             case .user(_, let contacts):
                 known = true
-                targets += contacts.map { .contact($0) }
+                // The phone that is calling does not ring itself (a member calling its group).
+                targets += contacts.filter { $0.aor != call.caller.deviceAOR }.map { .contact($0) }
             }
         }
         call.callee = extensions.joined(separator: ",")
@@ -218,6 +235,14 @@ public final class B2BUA {
         for (_, pending) in call.pending2xx { pending.timer?.cancel() }
         call.pending2xx = [:]
         calls[ObjectIdentifier(call)] = nil
+        // Requests relayed to the other side that it will not answer now: 487 (RFC 3261 §15.1.2
+        // lets a UA answer 487 to requests pending when a BYE arrives), and the transactions go.
+        for (id, pending) in call.pendingRelays {
+            pending.timerC?.cancel()
+            signalling.respond(SIPResponse(replyingTo: pending.request, statusCode: 487, reasonPhrase: "Request Terminated"), to: pending.transaction)
+            signalling.terminate(id)
+        }
+        call.pendingRelays = [:]
         call.legs = []
         call.answeredLeg = nil
         byInvite[call.inviteTransaction] = nil

@@ -12,13 +12,19 @@ public struct CallerIdentity: Sendable, Equatable {
     public var displayName: String
     /// The trunk the call came in by.
     public var trunk: String?
+    /// The address-of-record of the calling device, so it is not rung by its own call.
+    public var deviceAOR: String?
 
-    public init(organisationID: Int64, organisationDomain: String, number: String, displayName: String, trunk: String? = nil) {
+    public init(
+        organisationID: Int64, organisationDomain: String, number: String, displayName: String, trunk: String? = nil,
+        deviceAOR: String? = nil
+    ) {
         self.organisationID = organisationID
         self.organisationDomain = organisationDomain
         self.number = number
         self.displayName = displayName
         self.trunk = trunk
+        self.deviceAOR = deviceAOR
     }
 }
 
@@ -44,6 +50,10 @@ final class Call {
     let inviteTransaction: ServerTransactionID
     /// Max-Forwards for outgoing legs (RFC 3261 §16.6 step 3, carried across the B2BUA).
     let maxForwards: Int
+    /// The CSeq number of the caller's INVITE (its ACK carries it).
+    var inviteCSeq: UInt32 { (invite.headers[HeaderName.cseq].flatMap { try? CSeq(parsing: $0) })?.sequence ?? 1 }
+    /// Requests relayed from one side still waiting for the other side's final response.
+    var pendingRelays: [ClientTransactionID: PendingRelay] = [:]
     var run: DialplanRun
     var phase: Phase = .routing
 
@@ -104,6 +114,14 @@ final class Call {
     }
 }
 
+/// A request relayed to the other side, whose final response has not come yet.
+struct PendingRelay {
+    var request: SIPRequest
+    var transaction: ServerTransactionID
+    /// Timer C for a relayed INVITE (RFC 3261 §16.6 step 11: more than 3 minutes).
+    var timerC: CallTimer?
+}
+
 /// A 2xx being retransmitted until its ACK (RFC 3261 §13.3.1.4).
 struct Pending2xx {
     var response: SIPResponse
@@ -148,6 +166,10 @@ final class OutgoingLeg {
     var state: State = .calling
     /// CANCEL wanted; sent once a provisional response arrives (RFC 3261 §9.1).
     var cancelRequested = false
+    /// Another leg answered: the CANCEL says so (RFC 3326), so the phone lists no missed call.
+    var completedElsewhere = false
+    /// Gives the leg up 64*T1 after its CANCEL if no final response comes.
+    var giveUpTimer: CallTimer?
     var finalCode: Int?
     var authAttempts = 0
 

@@ -18,6 +18,9 @@ public protocol CallSignalling: AnyObject {
     func sendRequest(_ request: SIPRequest, to destination: CallDestination) -> ClientTransactionID
     /// Sends an ACK for a 2xx, which is not a transaction (RFC 3261 §13.2.2.4).
     func sendACK(_ ack: SIPRequest, to destination: CallDestination)
+    /// Ends a client transaction that will get no final response (RFC 3261 §9.1: 64*T1 after a
+    /// CANCEL; Timer C for relayed INVITEs). The environment reports `.terminated` back.
+    func terminate(_ transaction: ClientTransactionID)
     /// Runs `body` once after `milliseconds`.
     func schedule(afterMilliseconds milliseconds: Int64, _ body: @escaping () -> Void) -> CallTimer
     /// The address to put in Via and Contact for requests towards `destination`.

@@ -21,6 +21,9 @@ struct DialogState {
 
     var key: DialogKey { DialogKey(callID: callID, localTag: localTag) }
 
+    /// The tag in the party's From/To header.
+    var remoteTag: String? { (try? NameAddress(parsing: remoteHeader))?.tag }
+
     /// A new request in this dialog (§12.2.1.1), with a fresh Via from `via`.
     mutating func request(_ method: SIPMethod, via: String, contact: String, body: [UInt8] = [], contentType: String? = nil) -> SIPRequest {
         if method != .ack && method != .cancel { localCSeq += 1 }

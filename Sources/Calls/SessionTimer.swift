@@ -16,9 +16,17 @@ enum SessionTimer {
     }
 
     /// Headers a B2BUA carries from one side to the other so the endpoints negotiate session
-    /// timers (RFC 4028) and other extensions end to end.
-    static let relayedHeaders = [
-        sessionExpires, minSE, HeaderName.supported, HeaderName.require, "Content-Disposition", "Info-Package",
-        "Recv-Info", "Reason",
-    ]
+    /// timers (RFC 4028) end to end. `Supported` and `Require` are not among them: the B2BUA
+    /// states its own option tags (only `timer`), or a callee would use an extension such as
+    /// 100rel that nobody on our side implements.
+    static let relayedHeaders = [sessionExpires, minSE, "Content-Disposition", "Info-Package", "Recv-Info", "Reason"]
+
+    /// The option tags we implement, as sent in `Supported`.
+    static let supported = "timer"
+
+    /// Whether `headers` list `tag` in `Supported`/`Require` (compact `k` too).
+    static func lists(_ tag: String, in headers: SIPHeaders, _ name: String) -> Bool {
+        (headers.listElements(name) + (name == HeaderName.supported ? headers.listElements("k") : []))
+            .contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == tag }
+    }
 }

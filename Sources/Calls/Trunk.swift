@@ -52,7 +52,7 @@ public struct Trunk: Sendable, Equatable {
     }
 
     /// `192.0.2.1`, `192.0.2.1:5060`, `[2001:db8::1]:5060` or `2001:db8::1`.
-    static func split(_ source: String) -> (host: String, port: Int?) {
+    public static func split(_ source: String) -> (host: String, port: Int?) {
         if source.hasPrefix("["), let close = source.firstIndex(of: "]") {
             let host = String(source[source.index(after: source.startIndex)..<close])
             let rest = source[source.index(after: close)...]

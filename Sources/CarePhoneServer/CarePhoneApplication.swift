@@ -57,6 +57,32 @@ public final class CarePhoneApplication: Sendable {
         // A TCP connection idle for longer than any registration can last is dead.
         transport.idleTimeout = .seconds(Int64(configuration.registrar.maxExpires) + 60)
 
+        // Calls: the dialplan (watched), the B2BUA, and CDRs on SQLite. Set up before the SIP
+        // sockets open, so no request can arrive before the B2BUA exists.
+        let trunks = try configuration.trunks.map(Self.resolved)
+        let domains = Set(try directory.organisations().map { $0.sipDomain.lowercased() })
+        for trunk in trunks {
+            if let domain = trunk.organisationDomain, !domains.contains(domain.lowercased()) {
+                throw ConfigurationError("trunk \(trunk.name): organisation \(domain) does not exist (known: \(domains.sorted().joined(separator: ", ")))")
+            }
+        }
+        let dialplans = DialplanService(
+            folder: configuration.dialplanFolder,
+            statusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"),
+            logger: logger,
+            environment: Self.dialplanEnvironment(directory: directory, trunks: trunks),
+            requirements: { plan in
+                let domains = ((try? directory.organisations()) ?? []).map(\.sipDomain)
+                return DialplanRequirements.problems(plan, organisationDomains: domains, trunks: trunks)
+            })
+        dialplans.start()
+        let records = CallRecordWriter(store: SQLiteCallRecordStore(database: database), logger: logger)
+        try await core.eventLoop.submit {
+            core.configureCalls(trunks: trunks, dialplans: dialplans, records: records)
+        }.get()
+        core.interfaceAddresses = interfaceAddresses
+        core.boundHosts = configuration.bindAddresses
+        core.localPort = configuration.sipPort
         var bound: [String] = []
         var sipPort = configuration.sipPort
         for host in configuration.bindAddresses {
@@ -77,18 +103,8 @@ public final class CarePhoneApplication: Sendable {
         core.localPort = sipPort
         core.boundHosts = configuration.bindAddresses
 
-        // Calls: the dialplan (watched), the B2BUA, and CDRs on SQLite.
-        let trunks = try configuration.trunks.map(Self.resolved)
-        let dialplans = DialplanService(
-            folder: configuration.dialplanFolder,
-            statusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"),
-            logger: logger,
-            environment: Self.dialplanEnvironment(directory: directory, trunks: trunks))
-        dialplans.start()
-        let records = CallRecordWriter(store: SQLiteCallRecordStore(database: database), logger: logger)
-        try await core.eventLoop.submit {
-            core.configureCalls(trunks: trunks, dialplans: dialplans, records: records)
-        }.get()
+        // Trunk registrations need the bound port for their Contact.
+        try await core.eventLoop.submit { core.b2bua.startTrunkRegistrations() }.get()
         core.start()
         let sipService = SIPService(core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records)
         let backend = ServerBackend(

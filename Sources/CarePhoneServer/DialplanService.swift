@@ -12,6 +12,8 @@ public final class DialplanService: @unchecked Sendable {
     public let folder: String
     let statusPath: String
     let environment: @Sendable () -> DialplanEnvironment
+    /// Problems that make a compiled plan unusable here (missing entry contexts).
+    let requirements: @Sendable (Dialplan) -> [String]
     let logger: Logger
     private let lock = NSLock()
     private var current: Dialplan?
@@ -22,10 +24,14 @@ public final class DialplanService: @unchecked Sendable {
     private let queue = DispatchQueue(label: "carephone.dialplan")
     private var timer: DispatchSourceTimer?
 
-    public init(folder: String, statusPath: String, logger: Logger, environment: @escaping @Sendable () -> DialplanEnvironment) {
+    public init(
+        folder: String, statusPath: String, logger: Logger, environment: @escaping @Sendable () -> DialplanEnvironment,
+        requirements: @escaping @Sendable (Dialplan) -> [String] = { _ in [] }
+    ) {
         self.folder = folder
         self.statusPath = statusPath
         self.environment = environment
+        self.requirements = requirements
         self.logger = logger
     }
 
@@ -61,8 +67,15 @@ public final class DialplanService: @unchecked Sendable {
         let retry = lastFailureAt.map { Date().timeIntervalSince($0) >= 5 } ?? false
         guard sources != lastTexts || retry else { return }
         lastTexts = sources
+        if sources.isEmpty {
+            fail(["\(folder): no *.dialplan files; the previous plan stays in use"], warnings: [], files: [])
+            return
+        }
         let compilation = DialplanCompiler.compile(sources, environment: environment())
-        let errors = compilation.diagnostics.filter { $0.severity == .error }.map(\.description)
+        var errors = compilation.diagnostics.filter { $0.severity == .error }.map(\.description)
+        if let plan = compilation.plan {
+            errors += requirements(plan).map { "\(folder): \($0)" }
+        }
         let warnings = compilation.diagnostics.filter { $0.severity == .warning }.map(\.description)
         let files = sources.map(\.path)
         guard let plan = compilation.plan, errors.isEmpty else {
@@ -75,15 +88,19 @@ public final class DialplanService: @unchecked Sendable {
             activeSince = Date()
         }
         lastFailureAt = nil
+        lastErrors = []
         for warning in warnings { logger.warning("dialplan", metadata: ["warning": "\(warning)"]) }
         logger.notice("dialplan loaded", metadata: ["files": "\(files.joined(separator: ", "))", "contexts": "\(plan.contextNames.count)"])
         writeStatus(state: "ok", errors: [], warnings: warnings, checked: files)
     }
 
+    private var lastErrors: [String] = []
+
     private func fail(_ errors: [String], warnings: [String], files: [String]) {
-        let first = lastFailureAt == nil
         lastFailureAt = Date()
-        if first {
+        // Each new set of errors is logged once (the 5 s retries of the same ones are not).
+        if errors != lastErrors {
+            lastErrors = errors
             for error in errors { logger.error("dialplan rejected; the previous plan stays active", metadata: ["error": "\(error)"]) }
         }
         writeStatus(state: "error", errors: errors, warnings: warnings, checked: files)
@@ -93,7 +110,8 @@ public final class DialplanService: @unchecked Sendable {
         let (active, since) = lock.withLock { (current == nil ? nil : currentFiles, activeSince) }
         let status = DialplanStatus(
             state: state, folder: folder, checkedAt: Self.format(Date()), checkedFiles: checked,
-            activeFiles: active, activeSince: since.map(Self.format), errors: errors, warnings: warnings)
+            activeFiles: active, activeSince: since.map(Self.format), errors: errors, warnings: warnings,
+            pid: ProcessInfo.processInfo.processIdentifier)
         status.write(to: statusPath)
     }
 
@@ -116,9 +134,11 @@ public struct DialplanStatus: Codable, Sendable, Equatable {
     public var activeSince: String?
     public var errors: [String]
     public var warnings: [String]
+    /// The server process that wrote it.
+    public var pid: Int32?
 
     enum CodingKeys: String, CodingKey {
-        case state, folder, errors, warnings
+        case state, folder, errors, warnings, pid
         case checkedAt = "checked_at"
         case checkedFiles = "checked_files"
         case activeFiles = "active_files"

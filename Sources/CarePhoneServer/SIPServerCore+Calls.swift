@@ -26,7 +26,6 @@ extension SIPServerCore {
             logger.log(level: l, "\(message)", metadata: metadata.mapValues { .string($0) })
         }
         self.b2bua = b2bua
-        b2bua.startTrunkRegistrations()
     }
 }
 
@@ -37,6 +36,10 @@ extension SIPServerCore: CallSignalling {
         let (id, actions) = transactions.sendRequest(request, to: peer, reliable: destination.isReliable, now: Self.nowMilliseconds())
         perform(actions)
         return id
+    }
+
+    func terminate(_ transaction: ClientTransactionID) {
+        perform(transactions.terminate(.client(transaction)))
     }
 
     func sendACK(_ ack: SIPRequest, to destination: CallDestination) {

@@ -268,10 +268,13 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
                 respond(SIPResponse(replyingTo: request, statusCode: 403, reasonPhrase: "No Organisation Configured", toTag: Registrar.newTag()), to: id)
                 return
             }
-            let from = routing.from.uri.sipURI
+            // The provider's caller ID goes into our own headers: only safe characters pass.
+            let presented = routing.from.uri.sipURI?.decodedUser ?? ""
+            let display = (routing.from.displayName ?? "").unicodeScalars.filter { $0.properties.generalCategory != .control }
             let caller = CallerIdentity(
                 organisationID: organisation.id, organisationDomain: organisation.sipDomain,
-                number: from?.decodedUser ?? "anonymous", displayName: routing.from.displayName ?? "", trunk: trunk.name)
+                number: B2BUA.isSafeNumber(presented) ? presented : "anonymous", displayName: String(String.UnicodeScalarView(display)),
+                trunk: trunk.name)
             b2bua.receiveInitialInvite(request, routing: routing, transaction: id, source: callDestination(source), caller: caller, context: trunk.inboundContext)
             return
         }
@@ -287,7 +290,8 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             let user = callDirectory.user(ofDevice: device.username, organisationID: organisation.id)
             let caller = CallerIdentity(
                 organisationID: organisation.id, organisationDomain: organisation.sipDomain,
-                number: user?.extension ?? device.username, displayName: user?.displayName ?? "")
+                number: user?.extension ?? device.username, displayName: user?.displayName ?? "",
+                deviceAOR: "sip:\(device.username)@\(organisation.sipDomain)")
             b2bua.receiveInitialInvite(request, routing: routing, transaction: id, source: callDestination(source), caller: caller, context: nil)
         case .challenge, .failed:
             // A wrong answer is challenged again exactly like a missing one (no enumeration).

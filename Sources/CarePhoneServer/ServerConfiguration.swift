@@ -125,11 +125,19 @@ extension ServerConfiguration {
         if register && username == nil {
             throw ConfigurationError("\(t.file): \(t.name("register")) needs username and password")
         }
+        let sources = try t.strings("inbound_sources") ?? []
+        for source in sources {
+            let (host, port) = Trunk.split(source)
+            let isIP = host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil } || host.contains(":")
+            if !isIP || (port.map { !(1...65535).contains($0) } ?? false) {
+                throw ConfigurationError("\(t.file): \(t.name("inbound_sources")) \"\(source)\" must be an IP address, optionally with :port (calls in are recognised by where they come from)")
+            }
+        }
         let trunk = Trunk(
             name: name, destination: CallDestination(transport: transport, host: host, port: port),
             domain: try t.string("domain"), username: username, password: password, register: register,
             registerExpires: try t.int("register_expires", range: 60...86_400) ?? 600,
-            callerID: try t.string("caller_id"), inboundSources: try t.strings("inbound_sources") ?? [],
+            callerID: try t.string("caller_id"), inboundSources: sources,
             inboundContext: try t.string("inbound_context") ?? "from-trunk",
             organisationDomain: try t.string("organisation"))
         try t.finish()

@@ -41,6 +41,7 @@ struct DialplanCommand: ParsableCommand {
                 }
             }
             var environment = DialplanEnvironment()
+            var domains: [String] = []
             let folder = DataFolder(path: configuration.dataDirectory)
             if FileManager.default.fileExists(atPath: folder.databasePath) {
                 let database = try folder.openDatabase()
@@ -52,6 +53,7 @@ struct DialplanCommand: ParsableCommand {
                     for user in try directory.users(organisationID: organisation.id) { extensions.insert(user.extension) }
                 }
                 if !organisations.isEmpty { environment.extensions = extensions }
+                domains = organisations.map(\.sipDomain)
                 if let zone = organisations.first.flatMap({ TimeZone(identifier: $0.timeZone) }) { environment.defaultTimeZone = zone }
             } else {
                 FileHandle.standardError.write(Data("note: no database at \(folder.databasePath); extensions are not checked\n".utf8))
@@ -63,7 +65,12 @@ struct DialplanCommand: ParsableCommand {
             }
             let compilation = DialplanCompiler.compile(sources, environment: environment)
             for diagnostic in compilation.diagnostics { print(diagnostic.description) }
-            let errors = compilation.diagnostics.filter { $0.severity == .error }.count
+            // What the server also requires: the contexts its phones and trunks start in.
+            let missing = compilation.plan.map {
+                DialplanRequirements.problems($0, organisationDomains: domains, trunks: configuration.trunks)
+            } ?? []
+            for problem in missing { print("\(files.isEmpty ? configuration.dialplanFolder : files.joined(separator: ", ")): \(problem)") }
+            let errors = compilation.diagnostics.filter { $0.severity == .error }.count + missing.count
             let warnings = compilation.diagnostics.count - errors
             if errors > 0 {
                 print("\(errors) error(s), \(warnings) warning(s) in \(sources.count) file(s)")
@@ -86,6 +93,9 @@ struct DialplanCommand: ParsableCommand {
                 throw ValidationError("no \(path): is `carephone serve` running with this data folder?")
             }
             let status = try DialplanStatus.read(from: path)
+            if let pid = status.pid, kill(pid_t(pid), 0) != 0 {
+                print("note: the server that wrote this (pid \(pid)) is not running; this is its last word")
+            }
             if json {
                 print(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
             } else {

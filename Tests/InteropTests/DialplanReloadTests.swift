@@ -69,6 +69,32 @@ extension InteropTests {
             #expect(server.pid == pid && server.isRunning, "the server restarted")
         }
 
+        /// A half-saved (empty) file or an emptied folder compiles to a plan that routes nothing:
+        /// the server refuses it like a broken one and keeps the plan in use.
+        @Test func emptiedFilesNeverBreakRouting() throws {
+            let scratch = try Scratch("dialplan-empty")
+            defer { scratch.remove() }
+            let folder = try scratch.folder("dialplans")
+            let file = folder + "/clinic.dialplan"
+            try Data(Self.original.utf8).write(to: URL(fileURLWithPath: file))
+            let data = try scratch.folder("data")
+            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", folder])
+            try server.start()
+            defer { server.stop() }
+            let caller = try TestPhone(user: "1001", password: try #require(server.demoPasswords["1001"]), server: try server.sipAddress)
+            defer { caller.close() }
+            #expect(try caller.invite("7777").final.statusCode == 486)
+
+            try Data().write(to: URL(fileURLWithPath: file))
+            let empty = try waitForStatus(data: data, scratch: scratch, exit: 1, containing: "no context `internal`")
+            #expect(empty.stdout.contains("state: error"), "\(empty.stdout)")
+            #expect(try caller.invite("7777").final.statusCode == 486, "an empty file broke routing")
+
+            try FileManager.default.removeItem(atPath: file)
+            _ = try waitForStatus(data: data, scratch: scratch, exit: 1, containing: "no *.dialplan files")
+            #expect(try caller.invite("7777").final.statusCode == 486, "an emptied folder broke routing")
+        }
+
         /// Time conditions run in the server on the real clock, in the plan's time zone: a holiday
         /// of today (in Rome and in New York, whatever the UTC date) closes hours that are open
         /// all day.

@@ -12,7 +12,7 @@ final class CallTestbed {
     let directory = FakeDirectory()
     let b2bua: B2BUA
     private(set) var records: [CallRecord] = []
-    let caller = CallerIdentity(
+    var caller = CallerIdentity(
         organisationID: 1, organisationDomain: "clinic.example", number: "1001", displayName: "Reception")
     private var callCounter = 0
 
@@ -23,6 +23,7 @@ final class CallTestbed {
         let plan = try #require(compilation.plan, "\(compilation.diagnostics)", sourceLocation: sourceLocation)
         b2bua = B2BUA(signalling: signalling, directory: directory, plan: { plan })
         b2bua.recordCall = { [unowned self] in records.append($0) }
+        signalling.onTerminate = { [unowned self] in b2bua.transactionTerminated($0) }
     }
 
     // MARK: the caller's side

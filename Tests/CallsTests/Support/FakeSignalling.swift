@@ -66,6 +66,16 @@ final class FakeSignalling: CallSignalling {
         return id
     }
 
+    /// Client transactions the B2BUA gave up; reported back like the server's `.terminated`.
+    private(set) var terminated: [ClientTransactionID] = []
+    var onTerminate: (ClientTransactionID) -> Void = { _ in }
+
+    func terminate(_ transaction: ClientTransactionID) {
+        _ = transactions.terminate(.client(transaction))
+        terminated.append(transaction)
+        onTerminate(transaction)
+    }
+
     func sendACK(_ ack: SIPRequest, to destination: CallDestination) {
         acks.append(SentACK(request: ack, destination: destination, time: clock, order: nextOrder()))
     }
