@@ -191,12 +191,17 @@ extension B2BUA {
 
     // MARK: 2xx retransmission (RFC 3261 §13.3.1.4)
 
-    /// Sends a 2xx to `side` and, on an unreliable transport, retransmits it until the ACK.
+    /// Sends a 2xx to `side` and, on an unreliable transport, retransmits it until the ACK. On
+    /// any transport, a call whose ACK has not come 64*T1 later is ended (§13.3.1.4).
     func send2xx(_ response: SIPResponse, call: Call, to side: Side, transaction: ServerTransactionID, cseq: UInt32) {
         signalling.respond(response, to: transaction)
-        guard let dialog = call.dialog(side), !dialog.destination.isReliable else { return }
+        guard let dialog = call.dialog(side) else { return }
         var pending = Pending2xx(response: response, transaction: transaction, cseq: cseq, interval: t1, elapsed: 0, timer: nil)
-        pending.timer = schedule2xx(call, side: side, after: t1)
+        if dialog.destination.isReliable {
+            // No retransmissions over TCP: one wait for the ACK.
+            pending.interval = 64 * t1
+        }
+        pending.timer = schedule2xx(call, side: side, after: pending.interval)
         call.pending2xx[side] = pending
     }
 

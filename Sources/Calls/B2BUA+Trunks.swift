@@ -14,8 +14,11 @@ public struct TrunkRegistration: Sendable, Equatable {
     var callID = B2BUA.newTag() + "@carephone"
     var fromTag = B2BUA.newTag()
     var cseq: UInt32 = 0
-    /// Challenges answered in a row; a second one for the same REGISTER means wrong credentials.
+    /// Challenges answered in a row; a second one for the same REGISTER means wrong credentials
+    /// (unless it says stale=true, which earns at most two more tries).
     var challengesAnswered = 0
+    /// The interval the provider asked for with 423 Interval Too Brief (RFC 3261 §10.2.8).
+    var expires: Int?
 }
 
 extension B2BUA {
@@ -49,7 +52,7 @@ extension B2BUA {
         headers.add(HeaderName.cseq, CSeq(registration.cseq, .register).description)
         let transport = destination.transport == "udp" ? "" : ";transport=\(destination.transport)"
         headers.add(HeaderName.contact, "<sip:\(user)@\(h):\(port)\(transport)>")
-        headers.add(HeaderName.expires, "\(trunk.registerExpires)")
+        headers.add(HeaderName.expires, "\(registration.expires ?? trunk.registerExpires)")
         headers.add(HeaderName.userAgent, "CarePhone")
         if let (challenge, proxy) = challenge, let password = trunk.password {
             let credentials = DigestCredentials(
@@ -78,7 +81,8 @@ extension B2BUA {
             log(.info, "registered to trunk", ["trunk": name, "expires": "\(granted)"])
         case 401, 407:
             let header = code == 407 ? HeaderName.proxyAuthenticate : HeaderName.wwwAuthenticate
-            if registration.challengesAnswered < 1 || response.headers.values(header).contains(where: { $0.lowercased().contains("stale=true") }),
+            let stale = response.headers.values(header).contains { $0.lowercased().contains("stale=true") }
+            if registration.challengesAnswered < 1 || (stale && registration.challengesAnswered < 3),
                 let challenge = response.headers.values(header).compactMap({ try? DigestChallenge(parsing: $0) }).first,
                 trunk.password != nil
             {
@@ -91,6 +95,20 @@ extension B2BUA {
             registration.challengesAnswered = 0
             retryIn = 60
             log(.warning, "trunk refused our credentials", ["trunk": name, "code": "\(code)"])
+        case 423:
+            // §10.2.8: ask again at once with the provider's Min-Expires.
+            if let minimum = response.headers[HeaderName.minExpires].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+                minimum > (registration.expires ?? trunk.registerExpires), registration.expires == nil || minimum <= 86_400
+            {
+                registration.expires = minimum
+                trunkRegistrations[name] = registration
+                log(.notice, "trunk asked for a longer registration", ["trunk": name, "expires": "\(minimum)"])
+                sendTrunkRegister(name, answering: nil)
+                return
+            }
+            registration.state = .failed(code: code)
+            registration.challengesAnswered = 0
+            retryIn = 60
         default:
             registration.state = .failed(code: code)
             registration.challengesAnswered = 0

@@ -142,3 +142,22 @@ import Testing
         #expect(bed.b2bua.activeCalls == 1)
     }
 }
+
+/// RFC 3261 §13.3.1.4 holds over TCP too: no retransmissions, but a call whose ACK never comes
+/// is ended 64*T1 after the 2xx.
+@Suite struct ReliableACKTimeoutTests {
+    @Test func aTCPCallerThatNeverACKsIsHungUp() throws {
+        let bed = try CallTestbed(dialplan: ReviewFindingsTests.plan)
+        bed.directory.add("1002", contacts: [Phones.softphone1002])
+        let call = try bed.placeCall(to: "1002", source: CallDestination(transport: "tcp", host: "10.0.0.1", port: 5060))
+        let soft = try #require(bed.invites(to: Phones.softphone1002).first)
+        bed.respond(to: soft, 200, tag: "soft", sdp: SDP.calleeAnswer)
+        let oks = { bed.signalling.responses(to: call.transaction).filter { $0.statusCode == 200 }.count }
+        bed.signalling.advance(byMilliseconds: 64 * 500 - 1)
+        #expect(oks() == 1, "a 2xx over TCP is not retransmitted")
+        #expect(bed.b2bua.activeCalls == 1)
+        bed.signalling.advance(byMilliseconds: 1)
+        #expect(bed.b2bua.activeCalls == 0)
+        #expect(bed.records.first?.endedBy == "ack-timeout")
+    }
+}

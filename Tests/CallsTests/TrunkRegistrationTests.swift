@@ -89,3 +89,42 @@ import Testing
         #expect(registers.count == 2)
     }
 }
+
+/// A provider that asks for a longer interval, and one that always says stale.
+@Suite struct TrunkRegistrationLimitsTests {
+    let bed: CallTestbed
+
+    init() throws {
+        bed = try CallTestbed(dialplan: "context internal { match 1002 { ring 1002 } }")
+        bed.b2bua.trunks = ["carrier": Carrier.trunk(register: true)]
+        bed.b2bua.startTrunkRegistrations()
+    }
+
+    private var registers: [SentRequest] { bed.signalling.requests(.register, to: Carrier.destination) }
+
+    private func reply(_ code: Int, to register: SentRequest, headers: [(String, String)] = []) {
+        var response = SIPResponse(replyingTo: register.request, statusCode: code, toTag: "reg")
+        for (name, value) in headers { response.headers.add(name, value) }
+        bed.b2bua.receiveResponse(response, transaction: register.id)
+    }
+
+    /// RFC 3261 §10.2.8: 423 with Min-Expires is retried at once with that interval, once.
+    @Test func a423IsRetriedWithMinExpires() throws {
+        reply(423, to: try #require(registers.first), headers: [(HeaderName.minExpires, "3600")])
+        #expect(registers.count == 2)
+        #expect(registers.last?.request.headers[HeaderName.expires] == "3600")
+        reply(423, to: try #require(registers.last), headers: [(HeaderName.minExpires, "3600")])
+        #expect(registers.count == 2, "the same Min-Expires again is not a reason to loop")
+        #expect(bed.b2bua.trunkRegistrationStates["carrier"] == .failed(code: 423))
+    }
+
+    /// Endless stale=true challenges get at most three answers in a row, not a REGISTER storm.
+    @Test func staleChallengesAreAnsweredABoundedNumberOfTimes() throws {
+        for i in 1...6 {
+            let last = try #require(registers.last)
+            reply(401, to: last, headers: [(HeaderName.wwwAuthenticate, Carrier.challenge(nonce: "s-\(i)", stale: true))])
+        }
+        #expect(registers.count == 4, "REGISTERs sent: \(registers.count)")
+        #expect(bed.b2bua.trunkRegistrationStates["carrier"] == .failed(code: 401))
+    }
+}

@@ -32,7 +32,7 @@ final class CallTestbed {
     @discardableResult
     func placeCall(
         to number: String, sdp: String? = SDP.callerOffer, maxForwards: Int = 70, extraVias: [String] = [],
-        headers extra: [(String, String)] = []
+        headers extra: [(String, String)] = [], source: CallDestination = Phones.caller
     ) throws -> CallerLeg {
         callCounter += 1
         let branch = "z9hG4bK-caller-\(callCounter)"
@@ -49,9 +49,9 @@ final class CallTestbed {
         headers += extra
         let invite = try SIPText.request(
             "INVITE sip:\(number)@clinic.example SIP/2.0", headers: headers, body: sdp ?? "")
-        let (transaction, routing) = try signalling.receive(invite, from: Phones.caller)
+        let (transaction, routing) = try signalling.receive(invite, from: source)
         b2bua.receiveInitialInvite(
-            invite, routing: routing, transaction: transaction, source: Phones.caller, caller: caller, context: nil)
+            invite, routing: routing, transaction: transaction, source: source, caller: caller, context: nil)
         return CallerLeg(invite: invite, transaction: transaction)
     }
 
