@@ -34,6 +34,7 @@ let package = Package(
         ),
         .target(name: "Directory", dependencies: ["SIPCore"]),
         .target(name: "Registrar", dependencies: ["SIPCore", "Directory"]),
+        .target(name: "Media"),
         .target(name: "Dialplan"),
         .target(name: "Calls", dependencies: ["SIPCore", "SIPTransaction", "Dialplan", "Directory", "Registrar"]),
         .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls"]),
@@ -67,6 +68,7 @@ let package = Package(
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Calls"]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
             name: "CarePhoneServerTests",
