@@ -35,9 +35,10 @@ let package = Package(
         .target(name: "Directory", dependencies: ["SIPCore"]),
         .target(name: "Registrar", dependencies: ["SIPCore", "Directory"]),
         .target(name: "Media"),
+        .target(name: "Voicemail", dependencies: ["SIPCore"]),
         .target(name: "Dialplan"),
         .target(name: "Calls", dependencies: ["SIPCore", "SIPTransaction", "Dialplan", "Directory", "Registrar"]),
-        .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls", "Voicemail"]),
         .target(
             name: "HTTPAPI",
             dependencies: [
@@ -66,9 +67,10 @@ let package = Package(
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction"]),
         .testTarget(name: "DirectoryTests", dependencies: ["Directory"]),
         .testTarget(name: "RegistrarTests", dependencies: ["Registrar"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Calls"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Calls", "Voicemail"]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "VoicemailTests", dependencies: ["Voicemail"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
             name: "CarePhoneServerTests",

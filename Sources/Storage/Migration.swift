@@ -52,7 +52,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Never edit a released migration: append a new one.
 public enum Migrations {
-    public static let all: [Migration] = [schemaV1, schemaV2]
+    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3]
 
     /// The version `all` brings a database to.
     public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -188,5 +188,42 @@ public enum Migrations {
                 ended_by TEXT
             ) WITHOUT ROWID;
             CREATE INDEX call_records_started_at ON call_records(started_at);
+            """)
+
+    /// Voicemail: mailboxes (personal and shared), who may open them, and messages.
+    static let schemaV3 = Migration(
+        version: 3, name: "voicemail",
+        sql: """
+            CREATE TABLE mailboxes (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                number TEXT NOT NULL,
+                shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1)),
+                -- PINHash: 'v1$salt$hash'; NULL until a PIN is set.
+                pin_hash TEXT,
+                UNIQUE (organisation_id, number)
+            );
+
+            CREATE TABLE mailbox_members (
+                mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                PRIMARY KEY (mailbox_id, user_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX mailbox_members_user ON mailbox_members(user_id);
+
+            CREATE TABLE voicemail_messages (
+                id TEXT PRIMARY KEY,
+                mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                caller_number TEXT NOT NULL,
+                caller_name TEXT NOT NULL,
+                -- Milliseconds since 1970 (UTC).
+                received_at INTEGER NOT NULL,
+                duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+                heard INTEGER NOT NULL DEFAULT 0 CHECK (heard IN (0, 1)),
+                deleted_at INTEGER,
+                -- Relative to the data folder's voicemail/ directory.
+                audio_file TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX voicemail_messages_mailbox ON voicemail_messages(mailbox_id, received_at);
             """)
 }
