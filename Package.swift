@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Directory", "Registrar", "Calls",
+                "Directory", "Registrar", "Calls", "Voicemail",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -112,7 +112,10 @@ public final class CarePhoneApplication: Sendable {
             dialplanStatusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"))
         let httpHost = configuration.httpBindAddress
         let boundSIP = bound
-        let http = buildHTTPApplication(backend: backend, host: httpHost, port: configuration.httpPort) { [logger] port in
+        let voicemail = VoicemailAPI(
+            tokens: SQLiteTokenStore(database: database), mailboxes: SQLiteMailboxStore(database: database),
+            audioFolder: (configuration.dataDirectory as NSString).appendingPathComponent("voicemail"))
+        let http = buildHTTPApplication(backend: backend, voicemail: voicemail, host: httpHost, port: configuration.httpPort) { [logger] port in
             logger.notice("ready", metadata: ["sip": "\(boundSIP.joined(separator: " "))", "http": "\(httpHost):\(port)"])
             onReady(boundSIP, port)
         }

@@ -88,8 +88,9 @@ func fieldError(_ status: HTTPResponse.Status, field: String, message: String) -
 
 /// The REST routes: `GET /health`, `GET /api/registrations`, `GET /api/calls`,
 /// `GET /api/dialplan/status`.
-public func buildRouter(backend: some APIBackend) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(backend: some APIBackend, voicemail: VoicemailAPI? = nil) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    if let voicemail { addVoicemailRoutes(to: router, api: voicemail) }
     router.get("health") { _, _ in Health(status: "ok") }
     router.get("api/calls") { request, _ -> Response in
         var limit = 50
@@ -120,9 +121,12 @@ public func buildRouter(backend: some APIBackend) -> Router<BasicRequestContext>
 }
 
 /// The HTTP application on `host:port`.
-public func buildHTTPApplication(backend: some APIBackend, host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+public func buildHTTPApplication(
+    backend: some APIBackend, voicemail: VoicemailAPI? = nil, host: String, port: Int,
+    onRunning: @escaping @Sendable (Int) async -> Void
+) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(backend: backend),
+        router: buildRouter(backend: backend, voicemail: voicemail),
         configuration: .init(address: .hostname(host, port: port), serverName: "CarePhone"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }
     )

@@ -52,7 +52,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Never edit a released migration: append a new one.
 public enum Migrations {
-    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3]
+    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4]
 
     /// The version `all` brings a database to.
     public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -225,5 +225,33 @@ public enum Migrations {
                 audio_file TEXT NOT NULL
             ) WITHOUT ROWID;
             CREATE INDEX voicemail_messages_mailbox ON voicemail_messages(mailbox_id, received_at);
+            """)
+
+    /// Bearer tokens for the HTTP API (hashes only) and the audit log.
+    static let schemaV4 = Migration(
+        version: 4, name: "api tokens, audit log",
+        sql: """
+            CREATE TABLE api_tokens (
+                id INTEGER PRIMARY KEY,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                -- Lowercase hex SHA-256 of the secret; the secret itself is never stored.
+                token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+                label TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER,
+                last_used_at INTEGER
+            );
+            CREATE INDEX api_tokens_user ON api_tokens(user_id);
+
+            -- Who read or deleted what (voicemail playback and deletion, later recordings).
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                user_id INTEGER NOT NULL,
+                action TEXT NOT NULL,
+                object TEXT NOT NULL,
+                source TEXT NOT NULL
+            );
+            CREATE INDEX audit_log_at ON audit_log(at);
             """)
 }

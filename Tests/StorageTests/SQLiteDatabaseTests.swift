@@ -18,7 +18,7 @@ struct SQLiteDatabaseTests {
         let tables = try database.query(
             "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
         ) { try $0.string(0) }
-        #expect(tables == ["bindings", "call_records", "devices", "mailbox_members", "mailboxes", "organisations", "users", "voicemail_messages"])
+        #expect(tables == ["api_tokens", "audit_log", "bindings", "call_records", "devices", "mailbox_members", "mailboxes", "organisations", "users", "voicemail_messages"])
         // Migrating again does nothing.
         let again = try Migrations.migrate(database)
         #expect(again.from == again.to)

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// A minimal HTTP/1.0 request over a POSIX socket, with a timeout (any method, headers, body).
+enum HTTPCall {
+    static func send(
+        host: String = "127.0.0.1", port: UInt16, method: String, path: String, headers: [String] = [], body: String = "",
+        timeout: TimeInterval = 5
+    ) throws -> (status: Int, headers: String, body: String) {
+        let client = try SIPTestClient(transport: .tcp, server: try SocketAddress(host: host, port: port), bindHost: host)
+        defer { client.close() }
+        var lines = ["\(method) \(path) HTTP/1.0", "Host: \(host):\(port)", "Connection: close"] + headers
+        if !body.isEmpty { lines += ["Content-Type: application/json", "Content-Length: \(body.utf8.count)"] }
+        try client.send(Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8))
+        let text = String(decoding: client.readUntilClosed(timeout: timeout), as: UTF8.self)
+        guard let statusLine = text.split(separator: "\r\n", maxSplits: 1).first,
+            let code = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { throw HarnessError("\(method) \(path): no HTTP response (got \(text.prefix(200).debugDescription))") }
+        let split = text.range(of: "\r\n\r\n")
+        return (code, split.map { String(text[..<$0.lowerBound]) } ?? text, split.map { String(text[$0.upperBound...]) } ?? "")
+    }
+}
+
+extension InteropTests {
+    /// Visual voicemail over HTTP with bearer tokens made by `carephone tokens create`: list,
+    /// play (with a byte range), mark heard, delete and undelete, each playback and deletion in
+    /// the audit log; another user's token sees nothing; a revoked token is refused.
+    @Suite(.serialized) struct VisualVoicemailTests {
+        @Test func listPlayDeleteWithTokens() throws {
+            let scratch = try Scratch("visual-voicemail")
+            defer { scratch.remove() }
+            let data = try scratch.folder("data")
+            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
+            try server.start()
+            defer { server.stop() }
+            let carephone = try Binary.carephone()
+            func token(_ ext: String) throws -> String {
+                let made = try ChildProcess.run(carephone, ["tokens", "create", "--data", data, "--user", ext, "--label", "test"], in: scratch)
+                let secret = made.stdout.split(separator: " ").first { $0.hasPrefix("cpt_") }.map { String($0.prefix(47)) }
+                return try #require(secret, "no token in: \(made.stdout) \(made.stderr)")
+            }
+            let doctor = try token("1002")
+            let reception = try token("1001")
+
+            // A message in 1002's mailbox, as the voicemail deposit will store it.
+            let audio = Data((0..<1000).map { UInt8($0 % 251) })
+            try FileManager.default.createDirectory(atPath: data + "/voicemail/1002", withIntermediateDirectories: true)
+            try audio.write(to: URL(fileURLWithPath: data + "/voicemail/1002/m1.wav"))
+            let sql = """
+                INSERT INTO mailboxes (organisation_id, number) SELECT organisation_id, '1002' FROM users WHERE extension = '1002';
+                INSERT INTO mailbox_members (mailbox_id, user_id) SELECT m.id, u.id FROM mailboxes m, users u WHERE m.number = '1002' AND u.extension = '1002';
+                INSERT INTO voicemail_messages (id, mailbox_id, caller_number, caller_name, received_at, duration_ms, audio_file)
+                  SELECT 'm1', id, '+390612345678', 'Rossi', 1800000000000, 12500, '1002/m1.wav' FROM mailboxes WHERE number = '1002';
+                """
+            let inserted = try ChildProcess.run(try Binary.sqlite3(), [data + "/carephone.sqlite", sql], in: scratch)
+            #expect(inserted.status == 0, "\(inserted.stderr)")
+            let port = server.httpPort
+            let auth = ["Authorization: Bearer \(doctor)"]
+
+            let none = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages")
+            #expect(none.status == 401 && none.body.contains("\"field\":\"Authorization\""), "\(none)")
+            let list = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth)
+            #expect(list.status == 200 && list.body.contains("\"id\":\"m1\"") && list.body.contains("\"heard\":false"), "\(list)")
+            #expect(list.body.contains("\"duration_seconds\":12.5") && list.body.contains("\"mailbox\":\"1002\""), "\(list.body)")
+
+            let whole = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages/m1/audio", headers: auth)
+            #expect(whole.status == 200 && whole.body.utf8.count > 0 && whole.headers.lowercased().contains("accept-ranges: bytes"), "\(whole.headers)")
+            let part = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages/m1/audio", headers: auth + ["Range: bytes=100-109"])
+            #expect(part.status == 206 && part.headers.contains("bytes 100-109/1000"), "\(part.headers)")
+            #expect(part.body == String(decoding: audio[100...109], as: UTF8.self), "range body \(part.body.debugDescription)")
+            let bad = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages/m1/audio", headers: auth + ["Range: bytes=5000-"])
+            #expect(bad.status == 416 && bad.headers.contains("bytes */1000"), "\(bad.headers)")
+
+            // Another user: the message does not exist for them.
+            let other = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages/m1/audio", headers: ["Authorization: Bearer \(reception)"])
+            #expect(other.status == 404, "\(other)")
+
+            let badHeard = try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/messages/m1/heard", headers: auth, body: "{\"heard\": \"yes\"}")
+            #expect(badHeard.status == 400 && badHeard.body.contains("\"field\":\"heard\""), "\(badHeard)")
+            #expect(try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/messages/m1/heard", headers: auth, body: "{\"heard\": true}").status == 204)
+            #expect(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth).body.contains("\"heard\":true"))
+            #expect(try HTTPCall.send(port: port, method: "DELETE", path: "/api/voicemail/messages/m1", headers: auth).status == 204)
+            #expect(!(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth).body.contains("m1")))
+            #expect(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages?deleted=true", headers: auth).body.contains("\"deleted\":true"))
+            #expect(try HTTPCall.send(port: port, method: "POST", path: "/api/voicemail/messages/m1/undelete", headers: auth).status == 204)
+            #expect(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth).body.contains("\"id\":\"m1\""))
+
+            let audit = try ChildProcess.run(try Binary.sqlite3(), [data + "/carephone.sqlite", "SELECT action, object, source FROM audit_log ORDER BY id"], in: scratch)
+            #expect(audit.stdout == "voicemail.play|m1|127.0.0.1\nvoicemail.play|m1|127.0.0.1\nvoicemail.delete|m1|127.0.0.1\nvoicemail.undelete|m1|127.0.0.1\n", "\(audit.stdout)")
+
+            // Revoked: refused at once.
+            let listed = try ChildProcess.run(carephone, ["tokens", "list", "--data", data], in: scratch)
+            let first = try #require(listed.stdout.split(separator: "\t").first.map(String.init))
+            #expect(try ChildProcess.run(carephone, ["tokens", "revoke", first, "--data", data], in: scratch).status == 0)
+            let revoked = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth)
+            #expect(revoked.status == 401 && revoked.headers.contains("invalid_token"), "\(revoked)")
+            #expect(!listed.stdout.contains("cpt_"), "tokens list shows a secret")
+        }
+    }
+}
