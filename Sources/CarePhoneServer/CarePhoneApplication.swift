@@ -78,7 +78,7 @@ public final class CarePhoneApplication: Sendable {
         dialplans.start()
         let records = CallRecordWriter(store: SQLiteCallRecordStore(database: database), logger: logger)
         try await core.eventLoop.submit {
-            core.configureCalls(trunks: trunks, dialplans: dialplans, records: records)
+            core.configureCalls(trunks: trunks, dialplans: dialplans, records: records, mailboxes: SQLiteMailboxStore(database: database))
         }.get()
         core.interfaceAddresses = interfaceAddresses
         core.boundHosts = configuration.bindAddresses
@@ -114,7 +114,8 @@ public final class CarePhoneApplication: Sendable {
         let boundSIP = bound
         let voicemail = VoicemailAPI(
             tokens: SQLiteTokenStore(database: database), mailboxes: SQLiteMailboxStore(database: database),
-            audioFolder: (configuration.dataDirectory as NSString).appendingPathComponent("voicemail"))
+            audioFolder: (configuration.dataDirectory as NSString).appendingPathComponent("voicemail"),
+            onChange: { mailbox in core.eventLoop.execute { core.messageWaiting?.mailboxChanged(mailbox) } })
         let http = buildHTTPApplication(backend: backend, voicemail: voicemail, host: httpHost, port: configuration.httpPort) { [logger] port in
             logger.notice("ready", metadata: ["sip": "\(boundSIP.joined(separator: " "))", "http": "\(httpHost):\(port)"])
             onReady(boundSIP, port)

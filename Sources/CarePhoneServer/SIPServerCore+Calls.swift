@@ -1,5 +1,6 @@
 import Calls
 import Foundation
+import Voicemail
 import Logging
 import NIOCore
 import SIPCore
@@ -8,7 +9,8 @@ import SIPTransport
 
 extension SIPServerCore {
     /// Creates the B2BUA. On the event loop.
-    func configureCalls(trunks: [Trunk], dialplans: DialplanService, records: CallRecordWriter) {
+    func configureCalls(trunks: [Trunk], dialplans: DialplanService, records: CallRecordWriter, mailboxes: (any MailboxStore)? = nil) {
+        if let mailboxes { messageWaiting = MessageWaiting(core: self, mailboxes: mailboxes, logger: logger) }
         self.trunks = trunks
         let directory = CallDirectoryAdapter(registrar: registrar)
         callDirectory = directory

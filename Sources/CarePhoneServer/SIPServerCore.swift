@@ -25,7 +25,9 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     /// B2BUA). Path, outbound and GRUU are stored or parsed but not answered as RFC
     /// 3327/5626/5627 require, so `Require:` with those gets 420.
     private let inspection = RequestInspection(
-        allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel, .update, .info], supportedExtensions: ["timer"])
+        allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel, .update, .info, .subscribe], supportedExtensions: ["timer"])
+    /// Message-waiting subscriptions and NOTIFYs; set up by `configureCalls`.
+    var messageWaiting: MessageWaiting?
     /// The call controller; set up by `configureCalls`.
     var b2bua: B2BUA!
     var callDirectory: CallDirectoryAdapter!
@@ -194,6 +196,8 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             response.headers.add(HeaderName.allow, inspection.allowHeader)
             response.headers.add(HeaderName.accept, "application/sdp")
             respond(response, to: id)
+        case .subscribe:
+            handleSubscribe(request, routing: routing, transaction: id, source: source)
         case .invite where routing.to.tag == nil:
             handleInvite(request, routing: routing, transaction: id, source: source)
         case .cancel:
@@ -240,6 +244,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
 
     private func sweepExpiredBindings() {
         registrar.pruneThrottle(now: Self.nowSeconds())
+        messageWaiting?.expire()
         // Transactions end in bursts (Timer J, 32 s after a burst of registrations). When most
         // of a burst has ended, give the freed memory back to the system so that RSS follows
         // what is really in use.
@@ -314,6 +319,44 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             } else {
                 respond(response, to: id)
             }
+        }
+    }
+
+    // MARK: SUBSCRIBE (message waiting)
+
+    /// RFC 6665: subscribers authenticate like a REGISTER (401), then the notifier decides.
+    private func handleSubscribe(_ request: SIPRequest, routing: RoutingHeaders, transaction id: ServerTransactionID, source: SIPPeer) {
+        guard let messageWaiting else {
+            respond(SIPResponse(replyingTo: request, statusCode: 489, reasonPhrase: "Bad Event", toTag: Registrar.newTag()), to: id)
+            return
+        }
+        let now = Self.nowSeconds()
+        let host = request.uri?.sipURI?.host ?? ""
+        guard let (organisation, _) = registrar.resolver.organisation(for: host, in: registrar.organisations(now: now)) else {
+            respond(SIPResponse(replyingTo: request, statusCode: 403, reasonPhrase: "No Organisation Configured", toTag: Registrar.newTag()), to: id)
+            return
+        }
+        switch registrar.authenticator.authenticate(request, headerName: HeaderName.authorization, organisation: organisation, directory: registrar.directory, now: now) {
+        case .authenticated(let device):
+            let users = (try? registrar.directory.users(organisationID: organisation.id)) ?? []
+            let user = users.first { $0.id == device.userID }
+            messageWaiting.subscribe(request, routing: routing, transaction: id, source: callDestination(source), user: user, organisation: organisation)
+        case .challenge(let stale):
+            var response = SIPResponse(replyingTo: request, statusCode: 401, toTag: Registrar.newTag())
+            for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: stale, now: now) {
+                response.headers.add(HeaderName.wwwAuthenticate, value)
+            }
+            respond(response, to: id)
+        case .failed(let user):
+            guard registrar.recordFailure(source: source.host, user: user, now: now) != nil else {
+                perform(transactions.terminate(.server(id)))
+                return
+            }
+            var response = SIPResponse(replyingTo: request, statusCode: 401, toTag: Registrar.newTag())
+            for value in registrar.authenticator.challenges(organisation: organisation, device: nil, stale: false, now: now) {
+                response.headers.add(HeaderName.wwwAuthenticate, value)
+            }
+            respond(response, to: id)
         }
     }
 

@@ -13,11 +13,21 @@ public struct VoicemailAPI: Sendable {
     public let mailboxes: any MailboxStore
     /// Where message audio lives (`<data>/voicemail`).
     public let audioFolder: String
+    /// Called after a message of `mailbox` changed (heard, deleted, undeleted): message waiting.
+    public let onChange: @Sendable (Mailbox) -> Void
 
-    public init(tokens: any TokenStore, mailboxes: any MailboxStore, audioFolder: String) {
+    public init(tokens: any TokenStore, mailboxes: any MailboxStore, audioFolder: String, onChange: @escaping @Sendable (Mailbox) -> Void = { _ in }) {
         self.tokens = tokens
         self.mailboxes = mailboxes
         self.audioFolder = audioFolder
+        self.onChange = onChange
+    }
+
+    /// The mailbox holding `message`, for `onChange`.
+    func changed(_ message: VoicemailMessage, of user: User) {
+        if let mailbox = (try? mailboxes.mailboxes(ofUser: user.id))?.first(where: { $0.id == message.mailboxID }) {
+            onChange(mailbox)
+        }
     }
 }
 
@@ -76,11 +86,12 @@ func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI)
         return response
     }
     group.put("messages/:id/heard") { request, context -> Response in
-        let message: VoicemailMessage
+        let found: (User, VoicemailMessage)
         switch find(request, context, api) {
         case .failure(let response): return response
-        case .success(let found): message = found.1
+        case .success(let f): found = f
         }
+        let message = found.1
         let body = try await request.body.collect(upTo: 4096)
         guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
             let heard = object["heard"] as? NSNumber, String(cString: heard.objCType) == "c"
@@ -88,6 +99,7 @@ func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI)
             return fieldError(.badRequest, field: "heard", message: "send {\"heard\": true} or {\"heard\": false}")
         }
         try api.mailboxes.setHeard(heard.boolValue, messageID: message.id)
+        api.changed(message, of: found.0)
         return Response(status: .noContent)
     }
     group.delete("messages/:id") { request, context -> Response in
@@ -97,6 +109,7 @@ func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI)
         case .success(let found): (user, message) = found
         }
         try api.mailboxes.setDeleted(Date(), messageID: message.id)
+        api.changed(message, of: user)
         try api.tokens.record(AuditEntry(at: Date(), userID: user.id, action: "voicemail.delete", object: message.id, source: context.clientAddress))
         return Response(status: .noContent)
     }
@@ -107,6 +120,7 @@ func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI)
         case .success(let found): (user, message) = found
         }
         try api.mailboxes.setDeleted(nil, messageID: message.id)
+        api.changed(message, of: user)
         try api.tokens.record(AuditEntry(at: Date(), userID: user.id, action: "voicemail.undelete", object: message.id, source: context.clientAddress))
         return Response(status: .noContent)
     }

@@ -25,6 +25,21 @@ final class TestPhone: @unchecked Sendable {
 
     func close() { client.close() }
 
+    /// SUBSCRIBE to `event` for `mailbox` (default: own), answering the 401; the final response.
+    func subscribe(event: String = "message-summary", mailbox: String? = nil, expires: Int = 600) throws -> SIPResponse {
+        let uri = "sip:\(mailbox ?? user)@\(domain)"
+        let callID = "\(SIPTestClient.token())@subscribe"
+        let tag = SIPTestClient.token()
+        let headers = ["Contact: <\(contact)>", "Event: \(event)", "Accept: application/simple-message-summary", "Expires: \(expires)"]
+        try client.send(client.request("SUBSCRIBE", uri: uri, from: "sip:\(user)@\(domain)", to: uri, callID: callID, cseq: 1, headers: headers, fromTag: tag))
+        guard let challenge = try receiveResponse(timeout: 5) else { throw HarnessError("no answer to SUBSCRIBE \(uri)") }
+        guard challenge.statusCode == 401 else { return challenge }
+        let credentials = try SIPTestClient.answer(challenge, header: "WWW-Authenticate", user: user, password: password, method: "SUBSCRIBE", uri: uri)
+        try client.send(client.request("SUBSCRIBE", uri: uri, from: "sip:\(user)@\(domain)", to: uri, callID: callID, cseq: 2, headers: headers + ["Authorization: \(credentials.headerValue)"], fromTag: tag))
+        guard let final = try receiveResponse(timeout: 5) else { throw HarnessError("no answer to the authenticated SUBSCRIBE \(uri)") }
+        return final
+    }
+
     // MARK: receiving
 
     /// The next request with `method` (others are skipped, responses too); nil after `timeout`.
@@ -38,11 +53,13 @@ final class TestPhone: @unchecked Sendable {
     }
 
     /// The next response with `status` (or any final one when nil); nil after `timeout`.
-    func receiveResponse(status: Int? = nil, timeout: TimeInterval = 5) throws -> SIPResponse? {
+    func receiveResponse(status: Int? = nil, callID: String? = nil, timeout: TimeInterval = 5) throws -> SIPResponse? {
         let deadline = Date().addingTimeInterval(timeout)
         while deadline.timeIntervalSinceNow > 0 {
             guard let message = try client.receiveMessage(timeout: deadline.timeIntervalSinceNow) else { return nil }
             if case .response(let r) = message {
+                // A late retransmission for an earlier call is not this call's answer.
+                if let callID, r.headers["Call-ID"] != callID { continue }
                 if let status, r.statusCode == status { return r }
                 if status == nil, r.statusCode >= 200 { return r }
             }
@@ -98,7 +115,7 @@ final class TestPhone: @unchecked Sendable {
             try client.send(extraHeaders.contains { $0.hasPrefix("Max-Forwards:") } ? text.replacingOccurrences(of: "Max-Forwards: 70\r\n", with: "") : text)
         }
         try send(client.request("INVITE", uri: uri, from: "sip:\(user)@\(domain)", to: uri, callID: callID, cseq: 1, headers: headers, body: body, fromTag: tag))
-        guard let challenge = try receiveResponse(timeout: 5) else { throw HarnessError("no answer to INVITE \(number)") }
+        guard let challenge = try receiveResponse(callID: callID, timeout: 5) else { throw HarnessError("no answer to INVITE \(number)") }
         guard challenge.statusCode == 407 else { return (challenge, [], CallerDialog(callID: callID, fromTag: tag, toHeader: "", remoteTarget: "", cseq: 1, ok: challenge)) }
         try ack(uri: uri, callID: callID, fromTag: tag, to: challenge.headers["To"] ?? "", cseq: 1)
         let credentials = try SIPTestClient.answer(challenge, header: "Proxy-Authenticate", user: user, password: password, method: "INVITE", uri: uri)
@@ -107,7 +124,7 @@ final class TestPhone: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while deadline.timeIntervalSinceNow > 0 {
             guard let message = try client.receiveMessage(timeout: deadline.timeIntervalSinceNow) else { break }
-            guard case .response(let r) = message else { continue }
+            guard case .response(let r) = message, r.headers["Call-ID"] == callID else { continue }
             if r.statusCode < 200 { provisional.append(r); continue }
             let target = r.headers["Contact"].flatMap { try? NameAddress(parsing: $0).uri.description } ?? uri
             let dialog = CallerDialog(callID: callID, fromTag: tag, toHeader: r.headers["To"] ?? "", remoteTarget: target, cseq: 2, ok: r)

@@ -1,4 +1,5 @@
 import Foundation
+import SIPCore
 import Testing
 
 /// A minimal HTTP/1.0 request over a POSIX socket, with a timeout (any method, headers, body).
@@ -18,6 +19,27 @@ enum HTTPCall {
         else { throw HarnessError("\(method) \(path): no HTTP response (got \(text.prefix(200).debugDescription))") }
         let split = text.range(of: "\r\n\r\n")
         return (code, split.map { String(text[..<$0.lowerBound]) } ?? text, split.map { String(text[$0.upperBound...]) } ?? "")
+    }
+}
+
+/// New and old counts of a message-summary NOTIFY body (`Voice-Message: new/old`, RFC 3842).
+struct VoiceCounts: Equatable, CustomStringConvertible {
+    let new: Int
+    let old: Int
+    var description: String { "\(new)/\(old)" }
+
+    init(_ new: Int, _ old: Int) {
+        self.new = new
+        self.old = old
+    }
+
+    init?(_ request: SIPRequest) {
+        guard request.headers["Content-Type"] == "application/simple-message-summary" else { return nil }
+        let body = String(decoding: request.body, as: UTF8.self)
+        guard let line = body.split(separator: "\r\n").first(where: { $0.hasPrefix("Voice-Message:") }) else { return nil }
+        let numbers = line.dropFirst("Voice-Message:".count).trimmingCharacters(in: .whitespaces).split(separator: "/").compactMap { Int($0) }
+        guard numbers.count == 2 else { return nil }
+        self.init(numbers[0], numbers[1])
     }
 }
 
@@ -57,6 +79,26 @@ extension InteropTests {
             let port = server.httpPort
             let auth = ["Authorization: Bearer \(doctor)"]
 
+            // Message waiting: the doctor's desk phone subscribes; a second phone does not and
+            // gets unsolicited NOTIFYs.
+            let passwords = server.demoPasswords
+            let desk = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)
+            defer { desk.close() }
+            let mobile = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)
+            defer { mobile.close() }
+            try desk.register()
+            try mobile.register()
+            #expect(try desk.subscribe(event: "presence").statusCode == 489)
+            let nurse = try TestPhone(user: "1001", password: try #require(passwords["1001"]), server: try server.sipAddress)
+            defer { nurse.close() }
+            #expect(try nurse.subscribe(mailbox: "1002").statusCode == 403, "1001 may not watch 1002's mailbox")
+            #expect(try desk.subscribe().statusCode == 200)
+            let initial = try #require(try desk.receiveRequest("NOTIFY"), "no NOTIFY after the SUBSCRIBE")
+            try desk.respond(to: initial, status: 200, toTag: nil)
+            #expect(VoiceCounts(initial) == VoiceCounts(1, 0), "\(String(decoding: initial.body, as: UTF8.self))")
+            #expect(String(decoding: initial.body, as: UTF8.self).contains("Messages-Waiting: yes"))
+            #expect(initial.headers["Subscription-State"]?.hasPrefix("active") == true)
+
             let none = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages")
             #expect(none.status == 401 && none.body.contains("\"field\":\"Authorization\""), "\(none)")
             let list = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth)
@@ -79,7 +121,16 @@ extension InteropTests {
             #expect(badHeard.status == 400 && badHeard.body.contains("\"field\":\"heard\""), "\(badHeard)")
             #expect(try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/messages/m1/heard", headers: auth, body: "{\"heard\": true}").status == 204)
             #expect(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth).body.contains("\"heard\":true"))
+            let heardNotify = try #require(try desk.receiveRequest("NOTIFY"), "no NOTIFY after the message was heard")
+            try desk.respond(to: heardNotify, status: 200, toTag: nil)
+            #expect(VoiceCounts(heardNotify) == VoiceCounts(0, 1))
+            let unsolicited = try #require(try mobile.receiveRequest("NOTIFY"), "the unsubscribed phone got no NOTIFY")
+            #expect(unsolicited.headers["Event"] == "message-summary" && VoiceCounts(unsolicited) == VoiceCounts(0, 1))
             #expect(try HTTPCall.send(port: port, method: "DELETE", path: "/api/voicemail/messages/m1", headers: auth).status == 204)
+            let deletedNotify = try #require(try desk.receiveRequest("NOTIFY"), "no NOTIFY after the deletion")
+            try desk.respond(to: deletedNotify, status: 200, toTag: nil)
+            #expect(VoiceCounts(deletedNotify) == VoiceCounts(0, 0))
+            #expect(String(decoding: deletedNotify.body, as: UTF8.self).contains("Messages-Waiting: no"))
             #expect(!(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages", headers: auth).body.contains("m1")))
             #expect(try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/messages?deleted=true", headers: auth).body.contains("\"deleted\":true"))
             #expect(try HTTPCall.send(port: port, method: "POST", path: "/api/voicemail/messages/m1/undelete", headers: auth).status == 204)
