@@ -1,5 +1,8 @@
 import Directory
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Registrar
 import Storage
 
@@ -27,7 +30,12 @@ public struct DataFolder: Sendable {
         var generator = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: file, contents: Data(secret), attributes: [.posixPermissions: 0o600]) else {
+        // open(2) with mode 0600 from the start (FileManager.createFile writes through a
+        // TemporaryDirectory in /tmp on Linux and leaves it behind).
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot write \(file)") }
+        defer { close(fd) }
+        guard secret.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == secret.count, fsync(fd) == 0 else {
             throw ConfigurationError("cannot write \(file)")
         }
         return secret

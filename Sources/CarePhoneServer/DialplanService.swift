@@ -150,7 +150,11 @@ public struct DialplanStatus: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return }
-        try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        // Written beside the target and renamed over it (rename(2) is atomic). Foundation's
+        // `.atomic` option would leave a TemporaryDirectory.* folder in /tmp on every write on Linux.
+        let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do { try data.write(to: URL(fileURLWithPath: temporary)) } catch { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
     }
 
     public static func read(from path: String) throws -> DialplanStatus {

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ServerConfigurationTests {
     func write(_ json: String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("carephone-config-\(UUID().uuidString).json").path
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        try json.write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 
@@ -80,7 +80,7 @@ import Testing
 @Suite struct TrunkConfigurationTests {
     func load(_ json: String) throws -> ServerConfiguration {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("carephone-trunks-\(UUID().uuidString).json").path
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        try json.write(toFile: path, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var c = ServerConfiguration()
         try c.load(file: path)
