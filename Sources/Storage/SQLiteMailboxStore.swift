@@ -115,6 +115,6 @@ public struct SQLiteMailboxStore: MailboxStore {
             deletedAt: try row.optionalInt64(7).map(date), audioFile: try row.string(8))
     }
 
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+    static func millis(_ date: Date) -> Int64 { Milliseconds.from(date) }
+    static func date(_ millis: Int64) -> Date { Milliseconds.date(millis) }
 }

@@ -82,6 +82,6 @@ public struct SQLiteTokenStore: TokenStore {
         }
     }
 
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+    static func millis(_ date: Date) -> Int64 { Milliseconds.from(date) }
+    static func date(_ millis: Int64) -> Date { Milliseconds.date(millis) }
 }
