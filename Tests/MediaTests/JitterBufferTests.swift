@@ -90,7 +90,8 @@ struct JitterBufferTests {
     func interarrivalJitter() {
         var steady = InterarrivalJitter()
         for index in 0..<50 {
-            steady.update(arrival: .milliseconds(1000 + 20 * index), timestamp: UInt32(4_294_960_000 &+ UInt32(160 * index)))
+            steady.update(
+                arrival: .milliseconds(1000 + 20 * index), timestamp: UInt32(4_294_960_000 &+ UInt32(160 * index)))
         }
         #expect(steady.value == 0)
         var jitter = InterarrivalJitter()

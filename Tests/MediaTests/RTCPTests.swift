@@ -35,7 +35,10 @@ struct RTCPTests {
         ([0x80, 201], .tooShort(offset: 0, length: 2, needed: 4)),
         ([0x40, 201, 0, 0], .unsupportedVersion(1, offset: 0)),
         ([0x81, 201, 0, 1, 0, 0, 0, 5], .reportBlocksTruncated(offset: 0, count: 1, available: 4)),
-        ([0x80, 201, 0, 1, 0, 0, 0, 5, 0x80, 200, 0, 1, 0, 0, 0, 1], .reportBlocksTruncated(offset: 8, count: 0, available: 4)),
+        (
+            [0x80, 201, 0, 1, 0, 0, 0, 5, 0x80, 200, 0, 1, 0, 0, 0, 1],
+            .reportBlocksTruncated(offset: 8, count: 0, available: 4)
+        ),
         ([0x80, 201, 0, 2, 0, 0, 0, 5], .tooShort(offset: 0, length: 8, needed: 12)),
         ([0xA0, 201, 0, 1, 0, 0, 0, 9], .invalidPadding(offset: 0)),
     ]
@@ -97,12 +100,14 @@ struct RTPStatisticsTests {
 
 @Suite("Call quality (simplified E-model)")
 struct CallQualityTests {
-    @Test("known R and MOS values", arguments: [
-        (0.0, 0, 0, 92.72, 4.3998),
-        (0.01, 0, 0, 89.0802, 4.3158),
-        (0.05, 20, 300, 68.7823, 3.5394),
-        (0.0, 0, 400, 83.223, 4.1398),
-    ])
+    @Test(
+        "known R and MOS values",
+        arguments: [
+            (0.0, 0, 0, 92.72, 4.3998),
+            (0.01, 0, 0, 89.0802, 4.3158),
+            (0.05, 20, 300, 68.7823, 3.5394),
+            (0.0, 0, 400, 83.223, 4.1398),
+        ])
     func values(loss: Double, jitterMs: Int, rttMs: Int, r: Double, mos: Double) {
         let quality = CallQuality(lossFraction: loss, jitter: .milliseconds(jitterMs), roundTrip: .milliseconds(rttMs))
         #expect(abs(quality.rFactor - r) < 1e-3)

@@ -86,16 +86,27 @@ struct WAVTests {
         (riff([("fmt ", fmtChunk(tag: 1, bits: 16))]), .missingDataChunk),
         (riff([("fmt ", fmtChunk(tag: 3, bits: 32)), ("data", [])]), .unsupportedFormatTag(3)),
         (riff([("fmt ", fmtChunk(tag: 1, bits: 8)), ("data", [])]), .unsupportedBitsPerSample(formatTag: 1, bits: 8)),
-        (riff([("fmt ", fmtChunk(tag: 7, bits: 16)), ("data", [])]), .unsupportedBitsPerSample(formatTag: 7, bits: 16)),
+        (
+            riff([("fmt ", fmtChunk(tag: 7, bits: 16)), ("data", [])]),
+            .unsupportedBitsPerSample(formatTag: 7, bits: 16)
+        ),
         (riff([("fmt ", [1, 0, 1, 0]), ("data", [])]), .formatChunkTooShort(size: 4)),
-        (riff([("fmt ", fmtChunk(tag: 1, bits: 16, align: 4)), ("data", [])]),
-         .inconsistentBlockAlign(declared: 4, expected: 2)),
-        (riff([("fmt ", fmtChunk(tag: 1, bits: 16)), ("data", [1, 2, 3])]),
-         .partialSampleFrame(dataSize: 3, blockAlign: 2)),
-        (riff([("fmt ", fmtChunk(tag: 1, channels: 0, bits: 16)), ("data", [])]),
-         .invalidFormat(channels: 0, sampleRate: 8000)),
-        (riff([("fmt ", fmtChunk(tag: 1, bits: 16)), ("fmt ", fmtChunk(tag: 1, bits: 16)), ("data", [])]),
-         .duplicateChunk(id: "fmt ")),
+        (
+            riff([("fmt ", fmtChunk(tag: 1, bits: 16, align: 4)), ("data", [])]),
+            .inconsistentBlockAlign(declared: 4, expected: 2)
+        ),
+        (
+            riff([("fmt ", fmtChunk(tag: 1, bits: 16)), ("data", [1, 2, 3])]),
+            .partialSampleFrame(dataSize: 3, blockAlign: 2)
+        ),
+        (
+            riff([("fmt ", fmtChunk(tag: 1, channels: 0, bits: 16)), ("data", [])]),
+            .invalidFormat(channels: 0, sampleRate: 8000)
+        ),
+        (
+            riff([("fmt ", fmtChunk(tag: 1, bits: 16)), ("fmt ", fmtChunk(tag: 1, bits: 16)), ("data", [])]),
+            .duplicateChunk(id: "fmt ")
+        ),
     ]
 
     @Test("rejects bad files with an error naming what is wrong", arguments: badFiles)
@@ -114,8 +125,9 @@ struct WAVTests {
         }
         let recovered = try? WAVFile(parsing: bytes, recoveringTruncatedData: true)
         #expect(recovered?.samples == [1, 2])
-        #expect(WAVError.truncatedChunk(id: "data", offset: 36, declaredSize: 6, available: 4).description
-            == "chunk \"data\" at byte 36 declares 6 bytes but only 4 remain")
+        #expect(
+            WAVError.truncatedChunk(id: "data", offset: 36, declaredSize: 6, available: 4).description
+                == "chunk \"data\" at byte 36 declares 6 bytes but only 4 remain")
     }
 
     @Test("streaming writer: sizes patched on finish, unpatched file still recoverable")

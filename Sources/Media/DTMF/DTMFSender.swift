@@ -39,7 +39,8 @@ public struct DTMFSender: Sendable {
         var result: [Scheduled] = []
         var offset = Duration.zero
         while offset < length {
-            let event = TelephoneEvent(event: digit.code, volume: volume, duration: UInt16(min(units(offset), totalUnits)))
+            let event = TelephoneEvent(
+                event: digit.code, volume: volume, duration: UInt16(min(units(offset), totalUnits)))
             let packet = stream.makePacket(
                 payloadType: payloadType, timestamp: timestamp, marker: offset == .zero, payload: event.serialized())
             result.append(Scheduled(offset: offset, packet: packet))

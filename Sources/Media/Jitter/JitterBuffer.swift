@@ -134,6 +134,7 @@ public struct JitterBuffer: Sendable {
     /// 16-bit sequence number → position on an unbounded line, near the highest seen.
     private func extend(_ sequence: UInt16) -> Int64 {
         guard nextSequence != nil else { return Int64(sequence) }
-        return highestSequence + Int64(RTPSequence.distance(from: UInt16(truncatingIfNeeded: highestSequence), to: sequence))
+        return highestSequence
+            + Int64(RTPSequence.distance(from: UInt16(truncatingIfNeeded: highestSequence), to: sequence))
     }
 }

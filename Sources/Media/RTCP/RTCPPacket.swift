@@ -13,7 +13,9 @@ public enum RTCPPacket: Sendable, Equatable {
         var packets: [RTCPPacket] = []
         var offset = 0
         while offset < bytes.count {
-            guard bytes.count - offset >= 4 else { throw .tooShort(offset: offset, length: bytes.count - offset, needed: 4) }
+            guard bytes.count - offset >= 4 else {
+                throw .tooShort(offset: offset, length: bytes.count - offset, needed: 4)
+            }
             let version = bytes[offset] >> 6
             guard version == 2 else { throw .unsupportedVersion(version, offset: offset) }
             let hasPadding = bytes[offset] & 0x20 != 0
@@ -113,7 +115,9 @@ public struct RTCPSenderReport: Sendable, Equatable {
 
     init(body: [UInt8], count: Int, offset: Int) throws(RTCPParseError) {
         let needed = 24 + count * RTCPReportBlock.size
-        guard body.count >= needed else { throw .reportBlocksTruncated(offset: offset, count: count, available: body.count) }
+        guard body.count >= needed else {
+            throw .reportBlocksTruncated(offset: offset, count: count, available: body.count)
+        }
         ssrc = body.readBE32(at: 0)
         ntpTimestamp = UInt64(body.readBE32(at: 4)) << 32 | UInt64(body.readBE32(at: 8))
         rtpTimestamp = body.readBE32(at: 12)
@@ -138,7 +142,9 @@ public struct RTCPReceiverReport: Sendable, Equatable {
 
     init(body: [UInt8], count: Int, offset: Int) throws(RTCPParseError) {
         let needed = 4 + count * RTCPReportBlock.size
-        guard body.count >= needed else { throw .reportBlocksTruncated(offset: offset, count: count, available: body.count) }
+        guard body.count >= needed else {
+            throw .reportBlocksTruncated(offset: offset, count: count, available: body.count)
+        }
         ssrc = body.readBE32(at: 0)
         reports = (0..<count).map { RTCPReportBlock(bytes: body, at: 4 + $0 * RTCPReportBlock.size) }
         profileExtension = Array(body[needed...])
