@@ -38,6 +38,16 @@ struct JitterBufferTests {
         #expect(buffer.counters == JitterBuffer.Counters(received: 6, released: 6))
     }
 
+    @Test("a packet that overtakes the very first one is still played in front of it")
+    func firstPacketsReordered() {
+        var buffer = JitterBuffer()
+        var out: [JitterBuffer.Output] = []
+        for sequence: UInt16 in [21, 20, 22, 23, 24] { out += buffer.insert(frame(sequence)) }
+        out += buffer.flush()
+        #expect(out.compactMap(\.sequence) == [20, 21, 22, 23, 24])
+        #expect(buffer.counters.late == 0)
+    }
+
     @Test("a lost packet becomes 160 samples of silence and is counted")
     func conceals() {
         var buffer = JitterBuffer()

@@ -80,7 +80,10 @@ public struct JitterBuffer: Sendable {
             pending[sequence] = packet
             return release(force: false)
         }
-        if sequence < next {
+        if sequence < next, counters.released == 0, counters.lost == 0, next - sequence < 64 {
+            // Nothing released yet: an earlier packet that overtook the first still fits in front.
+            nextSequence = sequence
+        } else if sequence < next {
             if recentlyReleased.contains(sequence) { counters.duplicate += 1 } else { counters.late += 1 }
             return []
         }
