@@ -75,6 +75,31 @@ struct JitterBufferTests {
         #expect(buffer.counters.lost == 1)
     }
 
+    @Test("a restart of the sender's numbering is followed without thousands of lost frames")
+    func restart() {
+        var buffer = JitterBuffer()
+        var out: [JitterBuffer.Output] = []
+        for sequence: UInt16 in [100, 101, 102] { out += buffer.insert(frame(sequence)) }
+        for sequence: UInt16 in [40000, 40001, 40002, 40003] {
+            out += buffer.insert(frame(sequence, timestamp: 1_000_000 + UInt32(sequence - 40000) * 160))
+        }
+        out += buffer.flush()
+        #expect(out.compactMap(\.sequence) == [100, 101, 102, 40000, 40001, 40002, 40003])
+        #expect(out.compactMap(\.silence).isEmpty)
+        #expect(buffer.counters.lost == 0)
+        #expect(buffer.counters.received == 7)
+    }
+
+    @Test("a lone far-off packet is dropped as late, not taken for a restart")
+    func strayPacket() {
+        var buffer = JitterBuffer(configuration: .init(depth: .zero))
+        var out: [JitterBuffer.Output] = []
+        for sequence: UInt16 in [5000, 5001, 1000, 5002, 20000, 5003] { out += buffer.insert(frame(sequence)) }
+        #expect(out.compactMap(\.sequence) == [5000, 5001, 5002, 5003])
+        #expect(buffer.counters.late == 2)
+        #expect(buffer.counters.lost == 0)
+    }
+
     @Test("sequence numbers wrap around 65535")
     func wraps() {
         var buffer = JitterBuffer()

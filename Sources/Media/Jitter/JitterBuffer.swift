@@ -62,6 +62,7 @@ public struct JitterBuffer: Sendable {
     private var recentlyReleased: Set<Int64> = []
     private var lastAudio: (timestamp: UInt32, samples: Int)?
     private var missingSinceAudio = 0
+    private var heldJump: RTPPacket?
 
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
@@ -80,6 +81,23 @@ public struct JitterBuffer: Sendable {
             pending[sequence] = packet
             return release(force: false)
         }
+        // RFC 3550 A.1: a jump of MAX_DROPOUT or more ahead, or more than MAX_MISORDER behind, is
+        // believed only when the next packet follows it (the sender restarted its numbering);
+        // otherwise it is a stray or very late packet.
+        let delta = packet.sequenceNumber &- UInt16(truncatingIfNeeded: highestSequence)
+        if delta >= RTPSequenceTracker.maxDropout, delta <= UInt16.max - RTPSequenceTracker.maxMisorder + 1 {
+            if let held = heldJump, packet.sequenceNumber == held.sequenceNumber &+ 1 {
+                heldJump = nil
+                return restart(from: held) + insertInOrder(packet)
+            }
+            if heldJump != nil { counters.late += 1 }
+            heldJump = packet
+            return []
+        }
+        if heldJump != nil {
+            heldJump = nil
+            counters.late += 1
+        }
         if sequence < next, counters.released == 0, counters.lost == 0, next - sequence < 64 {
             // Nothing released yet: an earlier packet that overtook the first still fits in front.
             nextSequence = sequence
@@ -91,6 +109,27 @@ public struct JitterBuffer: Sendable {
             counters.duplicate += 1
             return []
         }
+        pending[sequence] = packet
+        highestSequence = max(highestSequence, sequence)
+        return release(force: false)
+    }
+
+    /// Plays out what is held and starts a new numbering at `packet`, without counting loss.
+    private mutating func restart(from packet: RTPPacket) -> [Output] {
+        var output = release(force: true)
+        recentlyReleased = []
+        missingSinceAudio = 0
+        let sequence = Int64(packet.sequenceNumber)
+        nextSequence = sequence
+        highestSequence = sequence
+        pending[sequence] = packet
+        output += release(force: false)
+        return output
+    }
+
+    /// Inserts a packet known to follow the highest one.
+    private mutating func insertInOrder(_ packet: RTPPacket) -> [Output] {
+        let sequence = extend(packet.sequenceNumber)
         pending[sequence] = packet
         highestSequence = max(highestSequence, sequence)
         return release(force: false)
@@ -130,7 +169,7 @@ public struct JitterBuffer: Sendable {
         let expected = lastAudio.timestamp &+ UInt32(truncatingIfNeeded: lastAudio.samples)
         let gap = Int(Int32(bitPattern: packet.timestamp &- expected))
         if gap > 0, gap <= configuration.maxConcealmentSamples { return gap }
-        let bySequence = missingSinceAudio * configuration.frameSamples
+        let bySequence = min(missingSinceAudio * configuration.frameSamples, configuration.maxConcealmentSamples)
         return bySequence > 0 ? bySequence : nil
     }
 
