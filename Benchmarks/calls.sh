@@ -105,8 +105,6 @@ udp_drops() {  # udp_drops ADDR PORT -> kernel drop counter summed over the UDP 
         'NR > 1 { split($2, x, ":"); if (x[1] == a && x[2] == p) d += $NF } END { print d + 0 }' \
         /proc/net/udp 2>/dev/null || echo 0
 }
-kb_of() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
-mb() { awk -v k="${1:-0}" 'BEGIN{printf "%.1f", k/1024}'; }
 
 # stat_last FILE -> "successful failed retransmissions elapsed" from the last row of a SIPp -trace_stat file
 stat_last() {
@@ -121,11 +119,6 @@ stat_last() {
             printf "%d %d %d %.3f\n", f[h["SuccessfulCall(C)"]], f[h["FailedCall(C)"]],
                 f[h["Retransmissions(C)"]], c[3] - s[3]
         }' "$1"
-}
-pctl() {  # pctl RTTFILE TIMER PERCENT -> nearest-rank percentile in ms
-    awk -F';' -v t="$2" 'NR > 1 && $3 == t {print $2 + 0}' "$1" | sort -n |
-        awk -v p="$3" '{a[NR] = $1} END { if (NR == 0) { print "-"; exit }
-            r = int((p * NR + 99) / 100); if (r < 1) r = 1; printf "%g\n", a[r] }'
 }
 
 # ---- one step: SIPp UAS, then SIPp UAC -------------------------------------------------------

@@ -78,8 +78,6 @@ udp_drops() {  # udp_drops PORT -> kernel drop counter summed over the UDP socke
     awk -v p="$(printf '%04X' "$1")" 'NR > 1 { split($2, a, ":"); if (a[2] == p) d += $NF } END { print d + 0 }' \
         /proc/net/udp 2>/dev/null || echo 0
 }
-kb_of() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
-mb() { awk -v k="${1:-0}" 'BEGIN{printf "%.1f", k/1024}'; }
 
 # ---- users ----------------------------------------------------------------------------------
 say "work directory: $WORK"
@@ -146,11 +144,6 @@ run_sipp() {
         R_P99_FULL="$(pctl "$rtt" full 99)"
         R_P99_AUTH="$(pctl "$rtt" auth 99)"
     fi
-}
-pctl() {  # pctl RTTFILE TIMER PERCENT -> nearest-rank percentile in ms
-    awk -F';' -v t="$2" 'NR > 1 && $3 == t {print $2 + 0}' "$1" | sort -n |
-        awk -v p="$3" '{a[NR] = $1} END { if (NR == 0) { print "-"; exit }
-            r = int((p * NR + 99) / 100); if (r < 1) r = 1; printf "%g\n", a[r] }'
 }
 
 # ---- one server's benchmark -----------------------------------------------------------------

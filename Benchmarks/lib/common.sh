@@ -81,3 +81,10 @@ busy_ticks() {  # all CPUs' non-idle ticks since boot (/proc/stat)
     awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 now_s() { date +%s.%N; }
+kb_of() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
+mb() { awk -v k="${1:-0}" 'BEGIN{printf "%.1f", k/1024}'; }
+pctl() {  # pctl RTTFILE TIMER PERCENT -> nearest-rank percentile in ms
+    awk -F';' -v t="$2" 'NR > 1 && $3 == t {print $2 + 0}' "$1" | sort -n |
+        awk -v p="$3" '{a[NR] = $1} END { if (NR == 0) { print "-"; exit }
+            r = int((p * NR + 99) / 100); if (r < 1) r = 1; printf "%g\n", a[r] }'
+}

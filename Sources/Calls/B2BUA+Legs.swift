@@ -1,5 +1,6 @@
 import Dialplan
 import Foundation
+import Registrar
 import SIPCore
 import SIPTransaction
 
@@ -31,18 +32,18 @@ extension B2BUA {
         switch target {
         case .contact(let contact):
             uri = contact.uri
-            from = "\(display)<sip:\(call.caller.number)@\(call.caller.organisationDomain)>;tag=\(Self.newTag())"
+            from = "\(display)<sip:\(call.caller.number)@\(call.caller.organisationDomain)>;tag=\(Registrar.newTag())"
             to = "<\(contact.aor)>"
         case .trunk(let trunk, let number):
             let port = trunk.destination.port == 5060 ? "" : ":\(trunk.destination.port)"
             uri = "sip:\(number)@\(trunk.domain)\(port)"
             let presented = trunk.callerID ?? call.caller.number
-            from = "\(display)<sip:\(presented)@\(trunk.domain)>;tag=\(Self.newTag())"
+            from = "\(display)<sip:\(presented)@\(trunk.domain)>;tag=\(Registrar.newTag())"
             to = "<sip:\(number)@\(trunk.domain)>"
         }
         headers.add(HeaderName.from, from)
         headers.add(HeaderName.to, to)
-        headers.add(HeaderName.callID, "\(Self.newTag())\(Self.newTag())@carephone")
+        headers.add(HeaderName.callID, "\(Registrar.newTag())\(Registrar.newTag())@carephone")
         headers.add(HeaderName.cseq, "1 INVITE")
         headers.add(HeaderName.contact, contact(towards: destination))
         headers.add(HeaderName.allow, Self.allow)
@@ -382,7 +383,7 @@ extension B2BUA {
         var invite = leg.invite
         let credentials = DigestCredentials(
             answering: challenge, username: username, password: password, method: "INVITE", uri: invite.uriString,
-            cnonce: Self.newTag())
+            cnonce: Registrar.newTag())
         invite.headers.remove(HeaderName.authorization)
         invite.headers.remove(HeaderName.proxyAuthorization)
         invite.headers.add(proxy ? HeaderName.proxyAuthorization : HeaderName.authorization, credentials.headerValue)

@@ -1,4 +1,5 @@
 import Foundation
+import Registrar
 import SIPCore
 import SIPTransaction
 
@@ -11,8 +12,8 @@ public struct TrunkRegistration: Sendable, Equatable {
     }
 
     public var state: State = .registering
-    var callID = B2BUA.newTag() + "@carephone"
-    var fromTag = B2BUA.newTag()
+    var callID = Registrar.newTag() + "@carephone"
+    var fromTag = Registrar.newTag()
     var cseq: UInt32 = 0
     /// Challenges answered in a row; a second one for the same REGISTER means wrong credentials
     /// (unless it says stale=true, which earns at most two more tries).
@@ -56,7 +57,7 @@ extension B2BUA {
         headers.add(HeaderName.userAgent, "CarePhone")
         if let (challenge, proxy) = challenge, let password = trunk.password {
             let credentials = DigestCredentials(
-                answering: challenge, username: user, password: password, method: "REGISTER", uri: uri, cnonce: Self.newTag())
+                answering: challenge, username: user, password: password, method: "REGISTER", uri: uri, cnonce: Registrar.newTag())
             headers.add(proxy ? HeaderName.proxyAuthorization : HeaderName.authorization, credentials.headerValue)
         }
         trunkRegistrations[name] = registration

@@ -1,5 +1,6 @@
 import Dialplan
 import Foundation
+import Registrar
 import SIPCore
 import SIPTransaction
 
@@ -62,7 +63,7 @@ public final class B2BUA {
         caller: CallerIdentity, context: String?
     ) {
         func reject(_ code: Int, _ reason: String? = nil, extra: [(String, String)] = []) {
-            var response = SIPResponse(replyingTo: request, statusCode: code, reasonPhrase: reason, toTag: Self.newTag())
+            var response = SIPResponse(replyingTo: request, statusCode: code, reasonPhrase: reason, toTag: Registrar.newTag())
             for (n, v) in extra { response.headers.add(n, v) }
             signalling.respond(response, to: transaction)
         }
@@ -96,7 +97,7 @@ public final class B2BUA {
         let run = plan.start(
             DialplanCall(context: entry, dialed: dialed, caller: caller.number, callerName: caller.displayName, now: signalling.now),
             calendar: calendar)
-        let toTag = Self.newTag()
+        let toTag = Registrar.newTag()
         var toHeader = request.headers[HeaderName.to] ?? "<\(request.uriString)>"
         toHeader += ";tag=\(toTag)"
         let dialog = DialogState(
@@ -260,19 +261,15 @@ public final class B2BUA {
 
     // MARK: helpers
 
-    static func newTag() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
-        return String((0..<12).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
-    }
-
-    func via(towards destination: CallDestination, branch: String) -> String {
+    /// Our Via for a request towards `destination`, with `branch` (RFC 3581 `rport` asked for).
+    public func via(towards destination: CallDestination, branch: String) -> String {
         let (host, port) = signalling.localAddress(towards: destination)
         let h = host.contains(":") ? "[\(host)]" : host
         return "SIP/2.0/\(destination.transport.uppercased()) \(h):\(port);branch=\(branch);rport"
     }
 
-    func contact(towards destination: CallDestination) -> String {
+    /// Our Contact for requests and responses towards `destination`.
+    public func contact(towards destination: CallDestination) -> String {
         let (host, port) = signalling.localAddress(towards: destination)
         let h = host.contains(":") ? "[\(host)]" : host
         let transport = destination.transport == "udp" ? "" : ";transport=\(destination.transport)"

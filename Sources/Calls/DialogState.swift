@@ -72,11 +72,3 @@ extension String {
         hasPrefix("[") && hasSuffix("]") ? String(dropFirst().dropLast()) : self
     }
 }
-
-extension ContactList {
-    /// The first Contact URI, as text (nil for `*` or none).
-    var firstURI: String? {
-        if case .addresses(let list) = self { return list.first?.uri.description }
-        return nil
-    }
-}

@@ -10,7 +10,7 @@ enum SessionTimer {
 
     /// The delta-seconds of a `Session-Expires` (or compact `x`) header, if present and valid.
     static func interval(in headers: SIPHeaders) -> Int? {
-        guard let value = headers[sessionExpires] ?? headers["x"] else { return nil }
+        guard let value = headers[sessionExpires] else { return nil }  // `x` too: names are canonical
         let number = value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
         return Int(number)
     }
@@ -24,9 +24,8 @@ enum SessionTimer {
     /// The option tags we implement, as sent in `Supported`.
     static let supported = "timer"
 
-    /// Whether `headers` list `tag` in `Supported`/`Require` (compact `k` too).
+    /// Whether `headers` list `tag` in `Supported`/`Require` (compact `k` too: names are canonical).
     static func lists(_ tag: String, in headers: SIPHeaders, _ name: String) -> Bool {
-        (headers.listElements(name) + (name == HeaderName.supported ? headers.listElements("k") : []))
-            .contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == tag }
+        headers.listElements(name).contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == tag }
     }
 }

@@ -16,7 +16,16 @@ public struct Trunk: Sendable, Equatable {
     /// nil presents the caller's extension.
     public var callerID: String?
     /// Source addresses whose INVITEs are accepted as calls in from this trunk, unchallenged.
-    public var inboundSources: [String]
+    public var inboundSources: [String] {
+        didSet { inboundAddresses = inboundSources.map(Self.address) }
+    }
+    /// `inboundSources` split once into host and optional port (checked on every INVITE).
+    private var inboundAddresses: [InboundAddress] = []
+
+    private struct InboundAddress: Sendable, Equatable {
+        var host: String
+        var port: Int?
+    }
     /// The dialplan context calls in from this trunk start in.
     public var inboundContext: String
     /// The SIP domain of the organisation calls in belong to; nil means the only (first) one.
@@ -36,6 +45,7 @@ public struct Trunk: Sendable, Equatable {
         self.registerExpires = registerExpires
         self.callerID = callerID
         self.inboundSources = inboundSources
+        self.inboundAddresses = inboundSources.map(Self.address)
         self.inboundContext = inboundContext
         self.organisationDomain = organisationDomain
     }
@@ -44,14 +54,18 @@ public struct Trunk: Sendable, Equatable {
     /// sources (`host`, any port, or `host:port`), or the trunk's own address and port when we
     /// register to it (the provider sends from where it takes our REGISTER).
     public func accepts(source host: String, port: Int) -> Bool {
-        for source in inboundSources {
-            let (sourceHost, sourcePort) = Self.split(source)
-            if sourceHost == host && (sourcePort == nil || sourcePort == port) { return true }
+        for source in inboundAddresses where source.host == host && (source.port == nil || source.port == port) {
+            return true
         }
         return register && host == destination.host && port == destination.port
     }
 
     /// `192.0.2.1`, `192.0.2.1:5060`, `[2001:db8::1]:5060` or `2001:db8::1`.
+    private static func address(_ source: String) -> InboundAddress {
+        let (host, port) = split(source)
+        return InboundAddress(host: host, port: port)
+    }
+
     public static func split(_ source: String) -> (host: String, port: Int?) {
         if source.hasPrefix("["), let close = source.firstIndex(of: "]") {
             let host = String(source[source.index(after: source.startIndex)..<close])

@@ -96,12 +96,12 @@ final class MessageWaiting {
         let tag = Registrar.newTag()
         var ok = SIPResponse(replyingTo: request, statusCode: 200, toTag: tag)
         ok.headers.add(HeaderName.expires, "\(expires)")
-        ok.headers.add(HeaderName.contact, localContact(towards: source))
+        ok.headers.add(HeaderName.contact, core.b2bua.contact(towards: source))
         core.respond(ok, to: transaction)
         let toHeader = (request.headers[HeaderName.to] ?? "<\(request.uriString)>") + ";tag=\(tag)"
         let dialog = SubscriptionDialog(
             callID: routing.callID, localHeader: toHeader, localTag: tag, remoteHeader: request.headers[HeaderName.from] ?? "",
-            remoteTarget: routing.contacts?.firstContactURI ?? request.uriString, destination: source,
+            remoteTarget: routing.contacts?.firstURI ?? request.uriString, destination: source,
             aor: "sip:\(user.extension)@\(organisation.sipDomain)")
         subscriptions[tag] = Subscription(
             mailboxID: mailbox.id, account: "sip:\(mailbox.number)@\(organisation.sipDomain)", dialog: dialog,
@@ -146,13 +146,13 @@ final class MessageWaiting {
         var dialog = subscription.dialog
         dialog.localCSeq += 1
         var headers = SIPHeaders()
-        headers.add(HeaderName.via, core.viaHeader(towards: dialog.destination))
+        headers.add(HeaderName.via, core.b2bua.via(towards: dialog.destination, branch: TransactionLayer<SIPPeer>.newBranch()))
         headers.add(HeaderName.maxForwards, "70")
         headers.add(HeaderName.from, dialog.localHeader)
         headers.add(HeaderName.to, dialog.remoteHeader)
         headers.add(HeaderName.callID, dialog.callID)
         headers.add(HeaderName.cseq, CSeq(dialog.localCSeq, .notify).description)
-        headers.add(HeaderName.contact, localContact(towards: dialog.destination))
+        headers.add(HeaderName.contact, core.b2bua.contact(towards: dialog.destination))
         headers.add("Event", Self.event)
         headers.add("Subscription-State", terminated || remaining == 0 ? "terminated;reason=timeout" : "active;expires=\(remaining)")
         headers.add(HeaderName.contentType, MessageSummary.contentType)
@@ -165,13 +165,13 @@ final class MessageWaiting {
     private func sendUnsolicited(_ summary: MessageSummary, to binding: Binding, aor: String) {
         let destination = CallDestination(transport: binding.transport, host: binding.sourceHost, port: binding.sourcePort)
         var headers = SIPHeaders()
-        headers.add(HeaderName.via, core.viaHeader(towards: destination))
+        headers.add(HeaderName.via, core.b2bua.via(towards: destination, branch: TransactionLayer<SIPPeer>.newBranch()))
         headers.add(HeaderName.maxForwards, "70")
         headers.add(HeaderName.from, "<\(summary.account)>;tag=\(Registrar.newTag())")
         headers.add(HeaderName.to, "<\(aor)>")
         headers.add(HeaderName.callID, "\(Registrar.newTag())@carephone")
         headers.add(HeaderName.cseq, "1 NOTIFY")
-        headers.add(HeaderName.contact, localContact(towards: destination))
+        headers.add(HeaderName.contact, core.b2bua.contact(towards: destination))
         headers.add("Event", Self.event)
         headers.add("Subscription-State", "active")
         headers.add(HeaderName.contentType, MessageSummary.contentType)
@@ -182,28 +182,5 @@ final class MessageWaiting {
     func expire() {
         let now = SIPServerCore.nowSeconds()
         subscriptions = subscriptions.filter { $0.value.expiresAt > now }
-    }
-
-    private func localContact(towards destination: CallDestination) -> String {
-        let (host, port) = core.localAddress(towards: destination)
-        let h = host.contains(":") ? "[\(host)]" : host
-        return "<sip:carephone@\(h):\(port)\(destination.transport == "udp" ? "" : ";transport=\(destination.transport)")>"
-    }
-}
-
-extension ContactList {
-    /// The first Contact URI, as text (nil for `*` or none).
-    var firstContactURI: String? {
-        if case .addresses(let list) = self { return list.first?.uri.description }
-        return nil
-    }
-}
-
-extension SIPServerCore {
-    /// A Via for a request we originate towards `destination`, with a fresh branch.
-    func viaHeader(towards destination: CallDestination) -> String {
-        let (host, port) = localAddress(towards: destination)
-        let h = host.contains(":") ? "[\(host)]" : host
-        return "SIP/2.0/\(destination.transport.uppercased()) \(h):\(port);branch=\(TransactionLayer<SIPPeer>.newBranch());rport"
     }
 }

@@ -27,8 +27,8 @@ public struct SQLiteCallRecordStore: CallRecordStore {
             [
                 .text(record.id), .integer(record.organisationID), .text(record.caller), .text(record.callerName),
                 .text(record.dialed), .text(record.callee), SQLiteValue(record.inboundTrunk),
-                .integer(millis(record.startedAt)), SQLiteValue(record.answeredAt.map(millis)),
-                .integer(millis(record.endedAt)), .text(record.outcome.rawValue), SQLiteValue(record.failureCode),
+                .integer(Milliseconds.from(record.startedAt)), SQLiteValue(record.answeredAt.map(Milliseconds.from)),
+                .integer(Milliseconds.from(record.endedAt)), .text(record.outcome.rawValue), SQLiteValue(record.failureCode),
                 SQLiteValue(record.answeredBy), SQLiteValue(record.endedBy),
             ])
     }
@@ -48,13 +48,11 @@ public struct SQLiteCallRecordStore: CallRecordStore {
             return CallRecord(
                 id: try row.string(0), organisationID: try row.int64(1), caller: try row.string(2),
                 callerName: try row.string(3), dialed: try row.string(4), callee: try row.string(5),
-                inboundTrunk: try row.optionalString(6), startedAt: Self.date(try row.int64(7)),
-                answeredAt: try row.optionalInt64(8).map(Self.date), endedAt: Self.date(try row.int64(9)),
+                inboundTrunk: try row.optionalString(6), startedAt: Milliseconds.date(try row.int64(7)),
+                answeredAt: try row.optionalInt64(8).map(Milliseconds.date), endedAt: Milliseconds.date(try row.int64(9)),
                 outcome: outcome, failureCode: try row.optionalInt(11), answeredBy: try row.optionalString(12),
                 endedBy: try row.optionalString(13))
         }
     }
 
-    static func millis(_ date: Date) -> Int64 { Milliseconds.from(date) }
-    static func date(_ millis: Int64) -> Date { Milliseconds.date(millis) }
 }

@@ -57,8 +57,8 @@ public struct SQLiteMailboxStore: MailboxStore {
             """,
             [
                 .text(message.id), .integer(message.mailboxID), .text(message.callerNumber), .text(message.callerName),
-                .integer(Self.millis(message.receivedAt)), .integer(Int64((message.duration * 1000).rounded())),
-                SQLiteValue(message.heard), SQLiteValue(message.deletedAt.map(Self.millis)), .text(message.audioFile),
+                .integer(Milliseconds.from(message.receivedAt)), .integer(Int64((message.duration * 1000).rounded())),
+                SQLiteValue(message.heard), SQLiteValue(message.deletedAt.map(Milliseconds.from)), .text(message.audioFile),
             ])
     }
 
@@ -75,16 +75,16 @@ public struct SQLiteMailboxStore: MailboxStore {
 
     public func setDeleted(_ at: Date?, messageID: String) throws {
         try database.execute(
-            "UPDATE voicemail_messages SET deleted_at = ? WHERE id = ?", [SQLiteValue(at.map(Self.millis)), .text(messageID)])
+            "UPDATE voicemail_messages SET deleted_at = ? WHERE id = ?", [SQLiteValue(at.map(Milliseconds.from)), .text(messageID)])
     }
 
     public func purge(deletedBefore cutoff: Date) throws -> [VoicemailMessage] {
         try database.transaction { connection in
             let gone = try connection.query(
                 "SELECT \(Self.messageColumns) FROM voicemail_messages WHERE deleted_at IS NOT NULL AND deleted_at < ?",
-                [.integer(Self.millis(cutoff))], Self.messageRow)
+                [.integer(Milliseconds.from(cutoff))], Self.messageRow)
             try connection.execute(
-                "DELETE FROM voicemail_messages WHERE deleted_at IS NOT NULL AND deleted_at < ?", [.integer(Self.millis(cutoff))])
+                "DELETE FROM voicemail_messages WHERE deleted_at IS NOT NULL AND deleted_at < ?", [.integer(Milliseconds.from(cutoff))])
             return gone
         }
     }
@@ -111,10 +111,8 @@ public struct SQLiteMailboxStore: MailboxStore {
     private static func messageRow(_ row: SQLiteRow) throws -> VoicemailMessage {
         VoicemailMessage(
             id: try row.string(0), mailboxID: try row.int64(1), callerNumber: try row.string(2), callerName: try row.string(3),
-            receivedAt: date(try row.int64(4)), duration: Double(try row.int64(5)) / 1000, heard: try row.int64(6) != 0,
-            deletedAt: try row.optionalInt64(7).map(date), audioFile: try row.string(8))
+            receivedAt: Milliseconds.date(try row.int64(4)), duration: Double(try row.int64(5)) / 1000, heard: try row.int64(6) != 0,
+            deletedAt: try row.optionalInt64(7).map(Milliseconds.date), audioFile: try row.string(8))
     }
 
-    static func millis(_ date: Date) -> Int64 { Milliseconds.from(date) }
-    static func date(_ millis: Int64) -> Date { Milliseconds.date(millis) }
 }

@@ -14,8 +14,8 @@ public struct SQLiteTokenStore: TokenStore {
         try database.transaction { connection in
             try connection.execute(
                 "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-                [.integer(userID), .text(hash), .text(label), .integer(Self.millis(at))])
-            return APIToken(id: connection.lastInsertRowID, userID: userID, label: label, createdAt: Self.date(Self.millis(at)))
+                [.integer(userID), .text(hash), .text(label), .integer(Milliseconds.from(at))])
+            return APIToken(id: connection.lastInsertRowID, userID: userID, label: label, createdAt: Milliseconds.date(Milliseconds.from(at)))
         }
     }
 
@@ -26,8 +26,8 @@ public struct SQLiteTokenStore: TokenStore {
             userID.map { [.integer($0)] } ?? []
         ) { row in
             APIToken(
-                id: try row.int64(0), userID: try row.int64(1), label: try row.string(2), createdAt: Self.date(try row.int64(3)),
-                revokedAt: try row.optionalInt64(4).map(Self.date), lastUsedAt: try row.optionalInt64(5).map(Self.date))
+                id: try row.int64(0), userID: try row.int64(1), label: try row.string(2), createdAt: Milliseconds.date(try row.int64(3)),
+                revokedAt: try row.optionalInt64(4).map(Milliseconds.date), lastUsedAt: try row.optionalInt64(5).map(Milliseconds.date))
         }
     }
 
@@ -37,7 +37,7 @@ public struct SQLiteTokenStore: TokenStore {
                 "SELECT 1 FROM api_tokens WHERE id = ? AND revoked_at IS NULL", [.integer(id)]
             ) { _ in true } ?? false
             guard active else { return false }
-            try connection.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", [.integer(Self.millis(at)), .integer(id)])
+            try connection.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", [.integer(Milliseconds.from(at)), .integer(id)])
             return true
         }
     }
@@ -62,14 +62,14 @@ public struct SQLiteTokenStore: TokenStore {
             )
         }
         guard let (tokenID, user) = found else { return nil }
-        try database.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [.integer(Self.millis(at)), .integer(tokenID)])
+        try database.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [.integer(Milliseconds.from(at)), .integer(tokenID)])
         return user
     }
 
     public func record(_ entry: AuditEntry) throws {
         try database.execute(
             "INSERT INTO audit_log (at, user_id, action, object, source) VALUES (?, ?, ?, ?, ?)",
-            [.integer(Self.millis(entry.at)), .integer(entry.userID), .text(entry.action), .text(entry.object), .text(entry.source)])
+            [.integer(Milliseconds.from(entry.at)), .integer(entry.userID), .text(entry.action), .text(entry.object), .text(entry.source)])
     }
 
     public func auditEntries(limit: Int) throws -> [AuditEntry] {
@@ -77,11 +77,9 @@ public struct SQLiteTokenStore: TokenStore {
             "SELECT at, user_id, action, object, source FROM audit_log ORDER BY id DESC LIMIT ?", [.integer(Int64(limit))]
         ) { row in
             AuditEntry(
-                at: Self.date(try row.int64(0)), userID: try row.int64(1), action: try row.string(2), object: try row.string(3),
+                at: Milliseconds.date(try row.int64(0)), userID: try row.int64(1), action: try row.string(2), object: try row.string(3),
                 source: try row.string(4))
         }
     }
 
-    static func millis(_ date: Date) -> Int64 { Milliseconds.from(date) }
-    static func date(_ millis: Int64) -> Date { Milliseconds.date(millis) }
 }

@@ -13,11 +13,7 @@ struct CallsCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
-        let folder = DataFolder(path: dataOption.data ?? "./data")
-        guard FileManager.default.fileExists(atPath: folder.databasePath) else {
-            throw ValidationError("no database at \(folder.databasePath): run `carephone serve --data \(folder.path)` first")
-        }
-        let database = try folder.openDatabase()
+        let database = try dataOption.openExistingDatabase()
         defer { database.close() }
         let records = try SQLiteCallRecordStore(database: database).recent(limit: max(1, limit))
         let formatter = ISO8601DateFormatter()

@@ -10,11 +10,7 @@ struct Registrations: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
-        let folder = DataFolder(path: dataOption.data ?? "./data")
-        guard FileManager.default.fileExists(atPath: folder.databasePath) else {
-            throw ValidationError("no database at \(folder.databasePath): run `carephone serve --data \(folder.path)` first")
-        }
-        let database = try folder.openDatabase()
+        let database = try dataOption.openExistingDatabase()
         defer { database.close() }
         let now = Int64(Date().timeIntervalSince1970)
         let bindings = try SQLiteBindingStore(database: database).loadAll()

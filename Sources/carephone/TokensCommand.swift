@@ -28,14 +28,6 @@ struct TokensCommand: ParsableCommand {
         return user
     }
 
-    static func open(_ data: DataOption) throws -> SQLiteDatabase {
-        let folder = DataFolder(path: data.data ?? "./data")
-        guard FileManager.default.fileExists(atPath: folder.databasePath) else {
-            throw ValidationError("no database at \(folder.databasePath): run `carephone serve --data \(folder.path)` first")
-        }
-        return try folder.openDatabase()
-    }
-
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token for a user; the secret is printed once and stored only as a hash.")
@@ -45,7 +37,7 @@ struct TokensCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("What the token is for.", valueName: "TEXT")) var label = "API token"
 
         func run() throws {
-            let database = try TokensCommand.open(dataOption)
+            let database = try dataOption.openExistingDatabase()
             defer { database.close() }
             let owner = try TokensCommand.user(user, domain: domain, store: SQLiteDirectoryStore(database: database))
             let secret = APIToken.newSecret()
@@ -61,7 +53,7 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var dataOption: DataOption
 
         func run() throws {
-            let database = try TokensCommand.open(dataOption)
+            let database = try dataOption.openExistingDatabase()
             defer { database.close() }
             let formatter = ISO8601DateFormatter()
             let tokens = try SQLiteTokenStore(database: database).tokens(userID: nil)
@@ -79,7 +71,7 @@ struct TokensCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The token's number (from `tokens list`).", valueName: "ID")) var id: Int64
 
         func run() throws {
-            let database = try TokensCommand.open(dataOption)
+            let database = try dataOption.openExistingDatabase()
             defer { database.close() }
             guard try SQLiteTokenStore(database: database).revokeToken(id: id, at: Date()) else {
                 throw ValidationError("no active token \(id)")

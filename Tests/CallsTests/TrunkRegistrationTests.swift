@@ -88,25 +88,6 @@ import Testing
         bed.signalling.advance(bySeconds: 1)
         #expect(registers.count == 2)
     }
-}
-
-/// A provider that asks for a longer interval, and one that always says stale.
-@Suite struct TrunkRegistrationLimitsTests {
-    let bed: CallTestbed
-
-    init() throws {
-        bed = try CallTestbed(dialplan: "context internal { match 1002 { ring 1002 } }")
-        bed.b2bua.trunks = ["carrier": Carrier.trunk(register: true)]
-        bed.b2bua.startTrunkRegistrations()
-    }
-
-    private var registers: [SentRequest] { bed.signalling.requests(.register, to: Carrier.destination) }
-
-    private func reply(_ code: Int, to register: SentRequest, headers: [(String, String)] = []) {
-        var response = SIPResponse(replyingTo: register.request, statusCode: code, toTag: "reg")
-        for (name, value) in headers { response.headers.add(name, value) }
-        bed.b2bua.receiveResponse(response, transaction: register.id)
-    }
 
     /// RFC 3261 §10.2.8: 423 with Min-Expires is retried at once with that interval, once.
     @Test func a423IsRetriedWithMinExpires() throws {

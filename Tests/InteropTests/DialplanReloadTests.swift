@@ -16,18 +16,10 @@ extension InteropTests {
             """
 
         @Test func brokenEditKeepsOldPlanAndGoodEditTakesEffect() throws {
-            let scratch = try Scratch("dialplan-reload")
-            defer { scratch.remove() }
-            let folder = try scratch.folder("dialplans")
-            let file = folder + "/clinic.dialplan"
-            try Data(Self.original.utf8).write(to: URL(fileURLWithPath: file))
-            let data = try scratch.folder("data")
-            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", folder])
-            try server.start()
-            defer { server.stop() }
+            let bed = try PlanBed("dialplan-reload", plan: Self.original)
+            defer { bed.close() }
+            let (scratch, data, file, server, caller) = (bed.scratch, bed.data, bed.file, bed.server, bed.caller)
             let pid = server.pid
-            let caller = try TestPhone(user: "1001", password: try #require(server.demoPasswords["1001"]), server: try server.sipAddress)
-            defer { caller.close() }
             #expect(try caller.invite("7777").final.statusCode == 486)
 
             // Broken: a goto to a context that does not exist, on line 3 column 21 (the name).
@@ -72,17 +64,9 @@ extension InteropTests {
         /// A half-saved (empty) file or an emptied folder compiles to a plan that routes nothing:
         /// the server refuses it like a broken one and keeps the plan in use.
         @Test func emptiedFilesNeverBreakRouting() throws {
-            let scratch = try Scratch("dialplan-empty")
-            defer { scratch.remove() }
-            let folder = try scratch.folder("dialplans")
-            let file = folder + "/clinic.dialplan"
-            try Data(Self.original.utf8).write(to: URL(fileURLWithPath: file))
-            let data = try scratch.folder("data")
-            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", folder])
-            try server.start()
-            defer { server.stop() }
-            let caller = try TestPhone(user: "1001", password: try #require(server.demoPasswords["1001"]), server: try server.sipAddress)
-            defer { caller.close() }
+            let bed = try PlanBed("dialplan-empty", plan: Self.original)
+            defer { bed.close() }
+            let (scratch, data, file, caller) = (bed.scratch, bed.data, bed.file, bed.caller)
             #expect(try caller.invite("7777").final.statusCode == 486)
 
             try Data().write(to: URL(fileURLWithPath: file))
@@ -157,6 +141,32 @@ extension InteropTests {
             #expect(!checked.stdout.contains("\(ringing):2:"), "1002 exists: \(checked.stdout)")
             let good = try ChildProcess.run(try Binary.carephone(), ["dialplan", "check", "--data", scratch.path("none"), Repository.dialplans + "/default.dialplan"], in: scratch)
             #expect(good.status == 0, "the shipped default plan: \(good.stdout) \(good.stderr)")
+        }
+
+        /// A server running the plan in `clinic.dialplan` of its own folder, and 1001 as a caller.
+        final class PlanBed: @unchecked Sendable {
+            let scratch: Scratch
+            let data: String
+            let file: String
+            let server: ServerProcess
+            let caller: TestPhone
+
+            init(_ name: String, plan: String) throws {
+                scratch = try Scratch(name)
+                let folder = try scratch.folder("dialplans")
+                file = folder + "/clinic.dialplan"
+                try Data(plan.utf8).write(to: URL(fileURLWithPath: file))
+                data = try scratch.folder("data")
+                server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", folder])
+                try server.start()
+                caller = try TestPhone(user: "1001", password: server.demoPasswords["1001"] ?? "", server: try server.sipAddress)
+            }
+
+            func close() {
+                caller.close()
+                server.stop()
+                scratch.remove()
+            }
         }
 
         private func waitForStatus(data: String, scratch: Scratch, exit: Int32, containing text: String) throws -> (status: Int32, stdout: String) {

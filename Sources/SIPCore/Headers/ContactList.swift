@@ -1,5 +1,11 @@
 /// The Contact header of a REGISTER or dialog request (RFC 3261 §20.10): `*` or addresses.
 public enum ContactList: Sendable, Hashable {
+    /// The first Contact URI, as text (nil for `*` or no addresses): a dialog's remote target.
+    public var firstURI: String? {
+        if case .addresses(let list) = self { return list.first?.uri.description }
+        return nil
+    }
+
     case wildcard
     case addresses([NameAddress])
 
