@@ -35,7 +35,14 @@ let package = Package(
         .target(name: "Directory", dependencies: ["SIPCore"]),
         .target(name: "Registrar", dependencies: ["SIPCore", "Directory"]),
         .target(name: "Media"),
-        .target(name: "Voicemail", dependencies: ["SIPCore"]),
+        .target(
+            name: "MediaEngine",
+            dependencies: [
+                "Media", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "Voicemail", dependencies: ["SIPCore", "Media"]),
         .target(name: "Dialplan"),
         .target(name: "Calls", dependencies: ["SIPCore", "SIPTransaction", "Dialplan", "Directory", "Registrar"]),
         .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls", "Voicemail"]),
@@ -50,6 +57,7 @@ let package = Package(
             name: "CarePhoneServer",
             dependencies: [
                 "SIPCore", "SIPTransaction", "SIPTransport", "Directory", "Registrar", "Dialplan", "Calls", "Storage", "HTTPAPI",
+                "Media", "MediaEngine", "Voicemail",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -70,6 +78,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Calls", "Voicemail"]),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "MediaEngineTests", dependencies: ["MediaEngine", "Media"]),
         .testTarget(name: "VoicemailTests", dependencies: ["Voicemail"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(

@@ -10,7 +10,8 @@ extension B2BUA {
     public func receiveCancel(_ request: SIPRequest, transaction: ServerTransactionID, invite: ServerTransactionID) -> Bool {
         guard let call = byInvite[invite] else { return false }
         signalling.respond(SIPResponse(replyingTo: request, statusCode: 200, toTag: call.a.localTag), to: transaction)
-        guard call.phase == .routing || call.phase == .ringing else { return true }
+        // §9.2: once the final response went out, CANCEL changes nothing.
+        guard call.phase == .routing || call.phase == .ringing, !call.answeredByServer else { return true }
         log(.info, "caller cancelled", ["call": call.id])
         finishUnanswered(call, code: 487, reason: "Request Terminated", outcome: .cancelled)
         return true
@@ -37,11 +38,19 @@ extension B2BUA {
             if call.phase == .answered {
                 log(.info, "hang-up", ["call": call.id, "by": side.name])
                 hangUp(call, side: side.other, endedBy: side.name)
+            } else if call.answeredByServer {
+                log(.info, "hang-up", ["call": call.id, "by": side.name])
+                cancelLegs(call)
+                end(call, outcome: .answered, failureCode: nil, endedBy: side.name)
             } else {
                 // §15: a caller may end an early dialog with BYE, like a CANCEL.
                 finishUnanswered(call, code: 487, reason: "Request Terminated", outcome: .cancelled)
             }
         case .invite, .update, .info:
+            if call.answeredByServer, call.phase != .answered {
+                serverAnsweredRequest(request, call: call, routing: routing, transaction: transaction)
+                return true
+            }
             guard call.phase == .answered, call.b != nil else {
                 reply(request.method == .info ? 481 : 491, request.method == .info ? "Call Not Answered Yet" : "Request Pending")
                 return true
@@ -85,7 +94,10 @@ extension B2BUA {
             call.pending2xx[side] = nil
         }
         let other = side.other
-        if side == .caller, call.awaitingCallerACK, var b = call.b {
+        if side == .caller, call.answeredByServer, call.invite.body.isEmpty, routing.cseq.sequence == call.inviteCSeq, !request.body.isEmpty {
+            // Late offer to a call the server answered: the ACK answers our offer.
+            media?.callerAnswered(callID: call.id, answer: request.body)
+        } else if side == .caller, call.awaitingCallerACK, var b = call.b {
             // Late offer: the caller's ACK carries the SDP answer for the callee.
             call.awaitingCallerACK = false
             let sequence = b.localCSeq
@@ -240,7 +252,7 @@ extension B2BUA {
 
     /// Sends BYE to `side` (or to both when nil) and ends the call.
     func hangUp(_ call: Call, side: Side?, endedBy: String) {
-        guard call.phase == .answered else { return }
+        guard call.phase == .answered || (call.answeredByServer && call.phase != .ended) else { return }
         for s in side.map({ [$0] }) ?? [.caller, .callee] {
             guard var dialog = call.dialog(s) else { continue }
             let bye = dialog.request(.bye, via: via(towards: dialog.destination, branch: TransactionLayer<CallDestination>.newBranch()), contact: contact(towards: dialog.destination))
@@ -253,7 +265,7 @@ extension B2BUA {
     /// Ends every call (server shutdown): BYE to answered ones, 503 to ringing ones.
     public func endAll() {
         for call in Array(calls.values) {
-            if call.phase == .answered {
+            if call.phase == .answered || call.answeredByServer {
                 hangUp(call, side: nil, endedBy: "shutdown")
             } else {
                 finishUnanswered(call, code: 503, reason: "Server Shutting Down", outcome: .failed)

@@ -51,11 +51,18 @@ extension B2BUA {
             for value in call.invite.headers.values(name) { headers.add(name, value) }
         }
         headers.add(HeaderName.supported, SessionTimer.supported)
-        if let type = call.invite.headers[HeaderName.contentType], !call.invite.body.isEmpty {
-            headers.add(HeaderName.contentType, type)
+        let body: [UInt8]
+        if call.answeredByServer, let media {
+            // The caller talks to the server: the callee is offered the server's media.
+            body = media.offerToCallee(callID: call.id)
+            headers.add(HeaderName.contentType, "application/sdp")
+        } else {
+            if let type = call.invite.headers[HeaderName.contentType], !call.invite.body.isEmpty {
+                headers.add(HeaderName.contentType, type)
+            }
+            body = mediaBody(call.invite.body, contentType: call.invite.headers[HeaderName.contentType], call: call, towards: .callee)
         }
         headers.add(HeaderName.userAgent, "CarePhone")
-        let body = mediaBody(call.invite.body, contentType: call.invite.headers[HeaderName.contentType], call: call, towards: .callee)
         let invite = SIPRequest(method: .invite, uri: uri, headers: headers, body: body)
         let transaction = signalling.sendRequest(invite, to: destination)
         let leg = OutgoingLeg(call: call, target: target, invite: invite, transaction: transaction, branch: branch)
@@ -183,7 +190,7 @@ extension B2BUA {
                 if first { sendCancel(leg) }
                 return
             }
-            if code > 100, current { relayProvisional(response, call: call) }
+            if code > 100, current, !call.answeredByServer { relayProvisional(response, call: call) }
             return
         }
         if code < 300 {
@@ -271,10 +278,23 @@ extension B2BUA {
         call.answeredLeg = leg
         leg.state = .answered
         cancelLegs(call, except: leg)
-        call.answeredAt = signalling.now
+        if !call.answeredByServer { call.answeredAt = signalling.now }
         call.answeredBy = leg.target.description
         var dialog = Self.calleeDialog(leg: leg, response: response)
         dialogs[dialog.key] = (call, .callee)
+        if call.answeredByServer {
+            // The caller already has the server's answer: ACK the callee and join the media.
+            let sequence = leg.invite.headers[HeaderName.cseq].flatMap { try? CSeq(parsing: $0) }?.sequence ?? 1
+            let ack = ackRequest(&dialog, sequence: sequence, body: [], contentType: nil)
+            call.calleeACK = ack
+            signalling.sendACK(ack, to: dialog.destination)
+            call.b = dialog
+            media?.calleeAnswered(callID: call.id, answer: response.body)
+            call.sessionInterval = SessionTimer.interval(in: response.headers)
+            restartSessionTimer(call)
+            log(.info, "answered", ["call": call.id, "by": leg.target.description])
+            return
+        }
         // Offer in the INVITE: ACK at once. Late offer: the caller's ACK carries the answer.
         let sequence = leg.invite.headers[HeaderName.cseq].flatMap { try? CSeq(parsing: $0) }?.sequence ?? 1
         if call.invite.body.isEmpty {

@@ -165,15 +165,21 @@ public final class B2BUA {
                 call.callee = "trunk \(name) \(number)"
                 startLegs(call, targets: [.trunk(trunk, number: number)], seconds: seconds)
                 return
-            case .voicemail, .voicemailAccess:
-                // Voicemail arrives with the media issue; until then the call falls through.
-                log(.notice, "voicemail is not available yet; continuing the plan", ["call": call.id])
+            case .voicemail(let mailbox):
+                if runMedia(call, .voicemail(mailbox: mailbox, busy: outcome == .busy), answeredBy: "voicemail \(mailbox)") { return }
+                log(.notice, "no media engine: voicemail skipped", ["call": call.id])
                 outcome = .unavailable
-            case .play:
-                log(.notice, "prompts are not available yet; skipping play", ["call": call.id])
+            case .voicemailAccess:
+                if runMedia(call, .voicemailAccess, answeredBy: "voicemail access") { return }
+                log(.notice, "no media engine: voicemail access skipped", ["call": call.id])
+                outcome = .unavailable
+            case .play(let prompt):
+                if runMedia(call, .play(prompt: prompt), answeredBy: "prompt \(prompt)") { return }
+                log(.notice, "no media engine: prompt skipped", ["call": call.id])
                 outcome = .played
-            case .menu:
-                log(.notice, "menus are not available yet; taking the timeout branch", ["call": call.id])
+            case .menu(let menu):
+                if runMedia(call, .menu(menu), answeredBy: "menu \(menu.prompt)") { return }
+                log(.notice, "no media engine: menu takes its timeout branch", ["call": call.id])
                 outcome = .menuTimeout
             case .hangup(let code, let reason):
                 finishUnanswered(call, code: code, reason: reason, outcome: code == 486 || code == 600 ? .busy : .failed)
@@ -221,6 +227,12 @@ public final class B2BUA {
     /// Ends a call that was never answered: the caller gets `code`.
     func finishUnanswered(_ call: Call, code: Int, reason: String?, outcome: CallOutcome) {
         guard call.phase == .routing || call.phase == .ringing else { return }
+        if call.answeredByServer {
+            // The caller already has our 2xx: the call ends with a BYE instead.
+            cancelLegs(call)
+            hangUp(call, side: .caller, endedBy: code == 487 ? "caller" : "dialplan")
+            return
+        }
         let response = SIPResponse(replyingTo: call.invite, statusCode: code, reasonPhrase: reason, toTag: call.a.localTag)
         signalling.respond(response, to: call.inviteTransaction)
         cancelLegs(call)
@@ -249,12 +261,12 @@ public final class B2BUA {
         byInvite[call.inviteTransaction] = nil
         dialogs[call.a.key] = nil
         if let b = call.b { dialogs[b.key] = nil }
-        let record = CallRecord(
+        var record = CallRecord(
             id: call.id, organisationID: call.caller.organisationID, caller: call.caller.number,
             callerName: call.caller.displayName, dialed: call.dialed, callee: call.callee, inboundTrunk: call.caller.trunk,
             startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt: signalling.now, outcome: outcome,
             failureCode: outcome == .answered ? nil : failureCode, answeredBy: call.answeredBy, endedBy: endedBy)
-        media?.callEnded(call.id)
+        record.quality = media?.callEnded(call.id)
         log(.info, "call ended", ["call": call.id, "outcome": outcome.rawValue, "code": failureCode.map(String.init) ?? "", "ended_by": endedBy ?? ""])
         recordCall(record)
     }

@@ -84,6 +84,9 @@ final class Call {
     /// A re-INVITE or UPDATE in progress from each side (RFC 3261 §14.1: 491 for another).
     var offerInProgress: Set<Side> = []
     var sessionTimer: CallTimer?
+    /// The server answered the caller itself (a voicemail, menu or prompt step): its media ends
+    /// on the server, and later legs are offered the server's media.
+    var answeredByServer = false
     var sessionInterval: Int?
 
     init(

@@ -38,11 +38,13 @@ public struct CallRecord: Sendable, Equatable {
     public var answeredBy: String?
     /// Why an answered call ended: `caller`, `callee`, `session-expired`, `ack-timeout`, `shutdown`.
     public var endedBy: String?
+    /// RTP figures when the server relayed or terminated the media.
+    public var quality: MediaQuality?
 
     public init(
         id: String, organisationID: Int64, caller: String, callerName: String, dialed: String, callee: String,
         inboundTrunk: String? = nil, startedAt: Date, answeredAt: Date? = nil, endedAt: Date, outcome: CallOutcome,
-        failureCode: Int? = nil, answeredBy: String? = nil, endedBy: String? = nil
+        failureCode: Int? = nil, answeredBy: String? = nil, endedBy: String? = nil, quality: MediaQuality? = nil
     ) {
         self.id = id
         self.organisationID = organisationID
@@ -58,6 +60,7 @@ public struct CallRecord: Sendable, Equatable {
         self.failureCode = failureCode
         self.answeredBy = answeredBy
         self.endedBy = endedBy
+        self.quality = quality
     }
 
     /// Seconds from answer to hang-up; zero for unanswered calls.

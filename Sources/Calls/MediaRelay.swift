@@ -1,17 +1,78 @@
+import Dialplan
+
 /// The side of a call a message goes to.
 public enum CallSide: Sendable, Equatable {
     case caller, callee
 }
 
-/// Where media anchoring slots in: every message body that crosses the B2BUA (the SDP offers and
-/// answers of INVITE, 18x, 2xx, ACK, re-INVITE and UPDATE) passes through `relay`, which may
-/// rewrite it, e.g. to put the server's RTP relay, recorder or voicemail between the parties.
-/// Without one (`B2BUA.media == nil`) bodies are relayed unchanged.
+/// What a media step of the dialplan asks the server to do with an answered caller.
+public enum MediaApplication: Sendable, Equatable {
+    case play(prompt: String)
+    case menu(MenuStep)
+    /// Take a message; `busy` picks the busy greeting (the step before found the callee busy).
+    case voicemail(mailbox: String, busy: Bool)
+    /// The caller's own mailbox, by phone (`*97`).
+    case voicemailAccess
+}
+
+/// An SDP answer (or offer) for the caller, or why none can be made.
+public enum MediaAnswer: Sendable, Equatable {
+    case sdp([UInt8])
+    case refused(String)
+}
+
+/// Per-call media figures for the CDR, from the relay's receive statistics and RTCP.
+public struct MediaQuality: Sendable, Equatable {
+    public var packetsFromCaller: Int
+    public var packetsFromCallee: Int
+    /// Worst direction's loss, in percent.
+    public var lossPercent: Double
+    /// Worst direction's interarrival jitter (RFC 3550 A.8), milliseconds.
+    public var jitterMilliseconds: Double
+    /// Round-trip time from RTCP, milliseconds, when the phones sent reports.
+    public var roundTripMilliseconds: Double?
+    /// Estimated mean opinion score (simplified ITU-T G.107 E-model).
+    public var mos: Double
+
+    public init(packetsFromCaller: Int, packetsFromCallee: Int, lossPercent: Double, jitterMilliseconds: Double, roundTripMilliseconds: Double?, mos: Double) {
+        self.packetsFromCaller = packetsFromCaller
+        self.packetsFromCallee = packetsFromCallee
+        self.lossPercent = lossPercent
+        self.jitterMilliseconds = jitterMilliseconds
+        self.roundTripMilliseconds = roundTripMilliseconds
+        self.mos = mos
+    }
+}
+
+/// Where media anchoring slots in.
+///
+/// - Every message body that crosses the B2BUA (the SDP offers and answers of INVITE, 18x, 2xx,
+///   ACK, re-INVITE and UPDATE) passes through `relay`, which may rewrite it to put the server's
+///   RTP relay between the parties.
+/// - For the dialplan's media steps (voicemail, menus, prompts) the server answers the caller
+///   itself (`answerCaller`) and runs an application on the call's audio (`run`). If the plan
+///   then rings somebody, the leg is offered the server's media (`offerToCallee`) and the answer
+///   joins the two (`calleeAnswered`): the call stays anchored on the server.
+///
+/// Without one (`B2BUA.media == nil`) bodies are relayed unchanged and media steps are skipped.
 public protocol MediaRelay: AnyObject {
     /// The body to send `towards` one side of call `callID`, in place of `body`.
     func relay(_ body: [UInt8], contentType: String?, callID: String, towards side: CallSide) -> [UInt8]
-    /// The call is over: release its media resources.
-    func callEnded(_ callID: String)
+    /// The call is over: release its media resources and return its figures, if it had relayed media.
+    func callEnded(_ callID: String) -> MediaQuality?
+    /// Our answer to the caller's offer (our offer when `offer` is empty: the ACK will answer).
+    func answerCaller(callID: String, offer: [UInt8]) -> MediaAnswer
+    /// The caller's answer to our offer, in its ACK (late offer).
+    func callerAnswered(callID: String, answer: [UInt8])
+    /// An offer for a leg of a call the server answered, on the server's media.
+    func offerToCallee(callID: String) -> [UInt8]
+    /// The callee's answer: relay between caller and callee from now on.
+    func calleeAnswered(callID: String, answer: [UInt8])
+    /// Runs `application` on the answered caller's audio; `done` is called on the B2BUA's event
+    /// loop with how it went (a key for a menu, `.played` otherwise).
+    func run(_ application: MediaApplication, callID: String, caller: CallerIdentity, done: @escaping (StepOutcome) -> Void)
+    /// A key the caller sent by SIP INFO.
+    func digit(_ key: Character, callID: String)
 }
 
 extension B2BUA {

@@ -1,0 +1,107 @@
+import Dialplan
+import Foundation
+import SIPCore
+import SIPTransaction
+
+extension B2BUA {
+    /// Runs a media step: answers the caller with the server's media if not yet done, then
+    /// starts the application. False when there is no media engine (the step is skipped).
+    func runMedia(_ call: Call, _ application: MediaApplication, answeredBy: String) -> Bool {
+        guard let media else { return false }
+        if !call.answeredByServer {
+            switch media.answerCaller(callID: call.id, offer: call.invite.body) {
+            case .refused(let why):
+                log(.info, "no media agreed with the caller", ["call": call.id, "reason": why])
+                finishUnanswered(call, code: 488, reason: "Not Acceptable Here", outcome: .failed)
+                return true
+            case .sdp(let sdp):
+                var ok = SIPResponse(replyingTo: call.invite, statusCode: 200, toTag: call.a.localTag)
+                for value in call.invite.headers.values(HeaderName.recordRoute) { ok.headers.add(HeaderName.recordRoute, value) }
+                ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
+                ok.headers.add(HeaderName.allow, Self.allow)
+                ok.headers.add(HeaderName.contentType, "application/sdp")
+                ok.body = sdp
+                call.answeredByServer = true
+                call.answeredAt = signalling.now
+                call.answeredBy = answeredBy
+                send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.inviteCSeq)
+                log(.info, "answered by the server", ["call": call.id, "for": answeredBy])
+            }
+        } else if call.b == nil {
+            call.answeredBy = answeredBy
+        }
+        media.run(application, callID: call.id, caller: call.caller) { [weak self, weak call] outcome in
+            guard let self, let call, call.phase == .routing || call.phase == .ringing else { return }
+            self.advance(call, after: outcome)
+        }
+        return true
+    }
+
+    /// A re-INVITE, UPDATE or INFO from a caller the server answered and has not joined to
+    /// anyone: new offers get the server's answer, INFO carries keys (RFC 2976; the bodies
+    /// `application/dtmf-relay` `Signal=5` and `application/dtmf` `5` that phones use).
+    func serverAnsweredRequest(_ request: SIPRequest, call: Call, routing: RoutingHeaders, transaction: ServerTransactionID) {
+        guard let media else { return }
+        switch request.method {
+        case .info:
+            let type = request.headers[HeaderName.contentType]?.lowercased() ?? ""
+            guard let key = Self.infoDigit(request.body, contentType: type) else {
+                signalling.respond(SIPResponse(replyingTo: request, statusCode: 415, reasonPhrase: "Only DTMF INFO Is Accepted"), to: transaction)
+                return
+            }
+            signalling.respond(SIPResponse(replyingTo: request, statusCode: 200), to: transaction)
+            media.digit(key, callID: call.id)
+        default:
+            if let contact = routing.contacts?.firstURI {
+                call.a.remoteTarget = contact
+            }
+            var response: SIPResponse
+            if request.body.isEmpty {
+                response = SIPResponse(replyingTo: request, statusCode: 200)
+                if case .sdp(let sdp) = media.answerCaller(callID: call.id, offer: []) {
+                    response.headers.add(HeaderName.contentType, "application/sdp")
+                    response.body = sdp
+                }
+            } else {
+                switch media.answerCaller(callID: call.id, offer: request.body) {
+                case .sdp(let sdp):
+                    response = SIPResponse(replyingTo: request, statusCode: 200)
+                    response.headers.add(HeaderName.contentType, "application/sdp")
+                    response.body = sdp
+                case .refused:
+                    signalling.respond(SIPResponse(replyingTo: request, statusCode: 488, reasonPhrase: "Not Acceptable Here"), to: transaction)
+                    return
+                }
+            }
+            response.headers.add(HeaderName.contact, contact(towards: call.a.destination))
+            response.headers.add(HeaderName.allow, Self.allow)
+            if request.method == .invite {
+                send2xx(response, call: call, to: .caller, transaction: transaction, cseq: routing.cseq.sequence)
+            } else {
+                signalling.respond(response, to: transaction)
+            }
+        }
+    }
+
+    /// The key in a DTMF INFO body, or nil.
+    static func infoDigit(_ body: [UInt8], contentType: String) -> Character? {
+        let text = String(decoding: body, as: UTF8.self)
+        var value: Substring?
+        if contentType.hasPrefix("application/dtmf-relay") {
+            for line in text.split(whereSeparator: \.isNewline) {
+                let parts = line.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == "signal" {
+                    value = Substring(parts[1].trimmingCharacters(in: .whitespaces))
+                }
+            }
+        } else if contentType.hasPrefix("application/dtmf") {
+            value = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let value, value.count == 1, let key = value.first, "0123456789*#ABCD".contains(key.uppercased()) else {
+            if let value, value == "10" { return "*" }
+            if let value, value == "11" { return "#" }
+            return nil
+        }
+        return Character(key.uppercased())
+    }
+}

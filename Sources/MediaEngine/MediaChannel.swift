@@ -1,0 +1,244 @@
+import Foundation
+import Media
+import NIOCore
+
+/// A voice application's view of a call the server answered: `CallAudio` on a terminating
+/// `MediaEndpoint`. Prompts are paced out in 20 ms frames (`FramePacer`), keys come from RFC 4733
+/// events (`DTMFReceiver`) or SIP INFO, and recordings go through a jitter buffer into a WAVE
+/// file. All state lives on the endpoint's event loop.
+public final class MediaChannel: CallAudio, @unchecked Sendable {
+    public let endpoint: MediaEndpoint
+    public private(set) var audio: NegotiatedAudio
+    var loop: EventLoop { endpoint.loop }
+
+    private var stream: RTPStream
+    private let started = NIODeadline.now()
+    private let timestampBase = UInt32.random(in: 0...UInt32.max)
+    private var receiver: DTMFReceiver
+    private var digits: [Character] = []
+    private var hungUp = false
+    private var digitWaiter: (promise: EventLoopPromise<Character?>, timeout: Scheduled<Void>)?
+    private var player: Player?
+    private var recorder: Recorder?
+
+    private struct Player {
+        var pacer: FramePacer
+        var start: NIODeadline
+        var task: RepeatedTask?
+        var promise: EventLoopPromise<Void>
+        var interruptible: Bool
+    }
+
+    private struct Recorder {
+        var writer: WAVStreamWriter<FileWAVSink>
+        var jitter = JitterBuffer()
+        var samples = 0
+        var heardVoice = false
+        var start: NIODeadline
+        var lastVoice: NIODeadline
+        var maxDuration: Duration
+        var silenceLimit: Duration
+        var stopKeys: Set<Character>
+        var task: RepeatedTask?
+        var ticks = 0
+        var promise: EventLoopPromise<Recording>
+    }
+
+    /// Takes over `endpoint` (its packets come here from now on).
+    public init(endpoint: MediaEndpoint, audio: NegotiatedAudio) {
+        self.endpoint = endpoint
+        self.audio = audio
+        stream = RTPStream(ssrc: UInt32.random(in: 1...UInt32.max), firstSequence: UInt16.random(in: 0...UInt16.max))
+        receiver = DTMFReceiver(payloadType: audio.dtmfPayloadType ?? 101)
+        endpoint.loop.execute { [self] in
+            endpoint.peer = nil
+            endpoint.onPacket = { [weak self] packet in self?.received(packet) }
+        }
+    }
+
+    /// A new offer/answer changed the far end's codec or events.
+    public func update(audio new: NegotiatedAudio) {
+        loop.execute { [self] in
+            audio = new
+            receiver = DTMFReceiver(payloadType: new.dtmfPayloadType ?? 101)
+        }
+    }
+
+    /// A key that arrived by SIP INFO (RFC 2976 with `application/dtmf-relay` or `application/dtmf`).
+    public func deliverDigit(_ key: Character) {
+        loop.execute { [self] in digit(key) }
+    }
+
+    /// The call is over: a recording ends normally, everything else waiting fails with `.hungUp`.
+    public func hangUp() {
+        loop.execute { [self] in
+            guard !hungUp else { return }
+            hungUp = true
+            if let waiter = digitWaiter {
+                digitWaiter = nil
+                waiter.timeout.cancel()
+                waiter.promise.fail(CallAudioError.hungUp)
+            }
+            if let p = player {
+                player = nil
+                p.task?.cancel()
+                p.promise.fail(CallAudioError.hungUp)
+            }
+            finishRecording(.hungUp)
+        }
+    }
+
+    /// The RTP timestamp for now: the sampling clock keeps running between prompts.
+    private var currentTimestamp: UInt32 {
+        let elapsed = (NIODeadline.now() - started).nanoseconds
+        return timestampBase &+ UInt32(truncatingIfNeeded: elapsed / 125_000)
+    }
+
+    // MARK: CallAudio
+
+    public func play(_ samples: [Int16], interruptible: Bool) async throws {
+        try await loop.flatSubmit { [self] () -> EventLoopFuture<Void> in
+            guard !hungUp else { return loop.makeFailedFuture(CallAudioError.hungUp) }
+            if interruptible, !digits.isEmpty { return loop.makeSucceededVoidFuture() }
+            let promise = loop.makePromise(of: Void.self)
+            let pacer = FramePacer(samples: samples, codec: audio.codec, stream: stream, startTimestamp: currentTimestamp)
+            player = Player(pacer: pacer, start: .now(), task: nil, promise: promise, interruptible: interruptible)
+            player?.task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(20)) { [weak self] _ in
+                self?.tick()
+            }
+            return promise.futureResult
+        }.get()
+    }
+
+    private func tick() {
+        guard var p = player else { return }
+        let elapsed = NIODeadline.now() - p.start
+        for packet in p.pacer.frames(upTo: .nanoseconds(elapsed.nanoseconds)) { endpoint.send(packet) }
+        player = p
+        if p.pacer.isFinished { stopPlayer() }
+    }
+
+    private func stopPlayer() {
+        guard let p = player else { return }
+        player = nil
+        p.task?.cancel()
+        stream = p.pacer.stream
+        p.promise.succeed(())
+    }
+
+    public func nextDigit(timeout: Duration) async throws -> Character? {
+        try await loop.flatSubmit { [self] () -> EventLoopFuture<Character?> in
+            guard !hungUp else { return loop.makeFailedFuture(CallAudioError.hungUp) }
+            if !digits.isEmpty { return loop.makeSucceededFuture(digits.removeFirst()) }
+            let promise = loop.makePromise(of: Character?.self)
+            let task = loop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) { [weak self] in
+                guard let self, let waiter = self.digitWaiter else { return }
+                self.digitWaiter = nil
+                waiter.promise.succeed(nil)
+            }
+            digitWaiter = (promise, task)
+            return promise.futureResult
+        }.get()
+    }
+
+    public func clearDigits() async {
+        try? await loop.submit { [self] in digits.removeAll() }.get()
+    }
+
+    public func record(to url: URL, maxDuration: Duration, silenceLimit: Duration, stopKeys: Set<Character>) async throws -> Recording {
+        try await loop.flatSubmit { [self] () -> EventLoopFuture<Recording> in
+            let promise = loop.makePromise(of: Recording.self)
+            if hungUp {
+                promise.succeed(Recording(duration: .zero, end: .hungUp, heardVoice: false))
+                return promise.futureResult
+            }
+            do {
+                let writer = try WAVStreamWriter(sink: try FileWAVSink(creating: url), format: .pcm16)
+                let now = NIODeadline.now()
+                recorder = Recorder(
+                    writer: writer, start: now, lastVoice: now, maxDuration: maxDuration, silenceLimit: silenceLimit, stopKeys: stopKeys,
+                    promise: promise)
+                recorder?.task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { [weak self] _ in
+                    self?.recorderTick()
+                }
+            } catch {
+                promise.fail(CallAudioError.storage("cannot create \(url.path): \(error)"))
+            }
+            return promise.futureResult
+        }.get()
+    }
+
+    private func recorderTick() {
+        guard var r = recorder else { return }
+        let now = NIODeadline.now()
+        r.ticks += 1
+        if r.ticks % 5 == 0 { try? r.writer.updateHeader() }
+        recorder = r
+        if now - r.start >= .nanoseconds(Int64(r.maxDuration / .nanoseconds(1))) {
+            finishRecording(.maxDuration)
+        } else if r.heardVoice, now - r.lastVoice >= .nanoseconds(Int64(r.silenceLimit / .nanoseconds(1))) {
+            finishRecording(.silence)
+        }
+    }
+
+    private func write(_ outputs: [JitterBuffer.Output], into r: inout Recorder) {
+        for output in outputs {
+            switch output {
+            case .audio(let packet):
+                let samples = audio.codec.decode(packet.payload)
+                if FrameLevel.meanAbsolute(samples) >= FrameLevel.silenceThreshold {
+                    r.heardVoice = true
+                    r.lastVoice = .now()
+                }
+                try? r.writer.append(samples: samples)
+                r.samples += samples.count
+            case .silence(let count):
+                try? r.writer.append(samples: [Int16](repeating: 0, count: count))
+                r.samples += count
+            }
+        }
+    }
+
+    private func finishRecording(_ end: Recording.End) {
+        guard var r = recorder else { return }
+        recorder = nil
+        r.task?.cancel()
+        write(r.jitter.flush(), into: &r)
+        do {
+            try r.writer.finish()
+            try r.writer.sink.handle.synchronize()
+            try r.writer.sink.handle.close()
+            r.promise.succeed(Recording(duration: .milliseconds(r.samples / 8), end: end, heardVoice: r.heardVoice))
+        } catch {
+            try? r.writer.sink.handle.close()
+            r.promise.fail(CallAudioError.storage("\(error)"))
+        }
+    }
+
+    // MARK: receiving
+
+    private func received(_ packet: RTPPacket) {
+        if let dtmf = audio.dtmfPayloadType, packet.payloadType == dtmf {
+            if let press = receiver.receive(packet) { digit(press.digit.character) }
+        } else if packet.payloadType == audio.payloadType, var r = recorder {
+            write(r.jitter.insert(packet), into: &r)
+            recorder = r
+        }
+    }
+
+    private func digit(_ key: Character) {
+        guard !hungUp else { return }
+        if let r = recorder, r.stopKeys.contains(key) {
+            finishRecording(.key(key))
+            return
+        }
+        digits.append(key)
+        if digits.count > 32 { digits.removeFirst() }
+        if let waiter = digitWaiter {
+            digitWaiter = nil
+            waiter.timeout.cancel()
+            waiter.promise.succeed(digits.removeFirst())
+        }
+        if let p = player, p.interruptible { stopPlayer() }
+    }
+}
