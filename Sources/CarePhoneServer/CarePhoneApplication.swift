@@ -5,6 +5,8 @@ import Foundation
 import HTTPAPI
 import Hummingbird
 import Logging
+import Media
+import MediaEngine
 import NIOCore
 import NIOPosix
 import Registrar
@@ -12,6 +14,7 @@ import SIPCore
 import SIPTransport
 import ServiceLifecycle
 import Storage
+import Voicemail
 
 /// The running server: storage, registrar, SIP transport and the HTTP API, as services in one
 /// `ServiceGroup` that stops gracefully on SIGTERM or SIGINT.
@@ -77,8 +80,30 @@ public final class CarePhoneApplication: Sendable {
             })
         dialplans.start()
         let records = CallRecordWriter(store: SQLiteCallRecordStore(database: database), logger: logger)
+        let media = configuration.media
+        let rtpHost = media.rtpBind ?? configuration.bindAddresses.first(where: { $0 != "0.0.0.0" && $0 != "::" }) ?? "0.0.0.0"
+        let advertised = media.rtpAdvertised ?? (rtpHost == "0.0.0.0" || rtpHost == "::" ? (interfaceAddresses.first { !$0.hasPrefix("127.") && !$0.contains(":") } ?? "127.0.0.1") : rtpHost)
+        let engine = MediaEngine(configuration: .init(bindHost: rtpHost, advertisedHost: advertised, ports: media.rtpPorts, threads: media.threads))
+        var depositSettings = VoicemailDeposit.Settings()
+        depositSettings.maxDuration = .seconds(media.voicemailMaxSeconds)
+        depositSettings.silenceLimit = .seconds(media.voicemailSilenceSeconds)
+        depositSettings.minimumDuration = .milliseconds(media.voicemailMinimumMilliseconds)
+        let mediaService = MediaService(
+            engine: engine, sipLoop: core.eventLoop,
+            settings: .init(anchorAllCalls: media.anchor == "always", skipPINFromOwnDevice: media.skipPINFromOwnDevice),
+            prompts: PromptLibrary(folders: [
+                URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("prompts"), URL(fileURLWithPath: media.promptsFolder),
+            ]),
+            mailboxes: SQLiteMailboxStore(database: database), directory: directory,
+            voicemailFolder: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("voicemail"),
+            deposit: depositSettings, logger: logger)
+        if !FileManager.default.fileExists(atPath: (media.promptsFolder as NSString).appendingPathComponent("en")) {
+            logger.warning("prompts folder not found; callers will hear silence", metadata: ["prompts_folder": "\(media.promptsFolder)"])
+        }
         try await core.eventLoop.submit {
             core.configureCalls(trunks: trunks, dialplans: dialplans, records: records, mailboxes: SQLiteMailboxStore(database: database))
+            core.b2bua.media = mediaService
+            mediaService.mailboxChanged = { mailbox in core.messageWaiting?.mailboxChanged(mailbox) }
         }.get()
         core.interfaceAddresses = interfaceAddresses
         core.boundHosts = configuration.bindAddresses
@@ -106,7 +131,7 @@ public final class CarePhoneApplication: Sendable {
         // Trunk registrations need the bound port for their Contact.
         try await core.eventLoop.submit { core.b2bua.startTrunkRegistrations() }.get()
         core.start()
-        let sipService = SIPService(core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records)
+        let sipService = SIPService(core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records, media: engine)
         let backend = ServerBackend(
             core: core, calls: SQLiteCallRecordStore(database: database),
             dialplanStatusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"))
@@ -166,6 +191,7 @@ struct SIPService: Service {
     let logger: Logger
     let dialplans: DialplanService
     let records: CallRecordWriter
+    let media: MediaEngine
 
     func run() async throws {
         try? await gracefulShutdown()
@@ -177,6 +203,7 @@ struct SIPService: Service {
         try? await core.eventLoop.submit { core.stop() }.get()
         dialplans.stop()
         records.flush()
+        try? await media.group.shutdownGracefully()
         try? await group.shutdownGracefully()
     }
 }

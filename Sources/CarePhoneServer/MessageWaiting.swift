@@ -84,7 +84,7 @@ final class MessageWaiting {
             return
         }
         let number = request.uri?.sipURI?.decodedUser ?? user?.extension ?? ""
-        guard let mailbox = try? mailboxes.mailbox(organisationID: organisation.id, number: number) else {
+        guard let mailbox = try? mailboxes.mailbox(organisationID: organisation.id, number: number, creatingFor: user.map { ($0.id, $0.extension) }) else {
             reply(404, "No Such Mailbox")
             return
         }

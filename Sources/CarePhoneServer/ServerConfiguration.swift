@@ -26,6 +26,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var dialplanFolder: String = "./Dialplans"
     /// SIP trunks (providers) for calls out and in.
     public var trunks: [Trunk] = []
+    public var media = MediaSettings()
 
     public init() {}
 
@@ -78,6 +79,10 @@ extension ServerConfiguration {
                 parsed.append(trunk)
             }
             trunks = parsed
+        }
+        if var m = try reader.object("media") {
+            try media.apply(&m)
+            try m.finish()
         }
         if var r = try reader.object("registrar") {
             registrar.minExpires = UInt32(try r.int("min_expires", range: 1...86_400) ?? Int(registrar.minExpires))
@@ -225,5 +230,48 @@ struct KeyReader {
         if let first = unknown.first {
             throw ConfigurationError("\(file): unknown key \(name(first))")
         }
+    }
+}
+
+/// The `media` section: RTP ports and addresses, anchoring, prompts and voicemail limits.
+public struct MediaSettings: Sendable, Equatable {
+    /// UDP ports for RTP (even) and RTCP (odd), e.g. `"20000-29999"` in the file.
+    public var rtpPorts: ClosedRange<Int> = 20000...29999
+    /// Address RTP sockets bind to; nil: the first SIP bind address (127.0.0.1 for a wildcard,
+    /// when no advertised address is given).
+    public var rtpBind: String?
+    /// Address written into SDP for phones to send RTP to.
+    public var rtpAdvertised: String?
+    /// `always`: relay every call's RTP through the server; `media-steps`: only calls a
+    /// voicemail, menu or prompt answered.
+    public var anchor: String = "media-steps"
+    /// The shipped prompts; administrators' own recordings go in `<data>/prompts/<language>/`.
+    public var promptsFolder: String = "./Prompts"
+    public var voicemailMaxSeconds = 180
+    public var voicemailSilenceSeconds = 5
+    /// Messages shorter than this are discarded (milliseconds).
+    public var voicemailMinimumMilliseconds = 1000
+    public var skipPINFromOwnDevice = false
+    public var threads = 2
+
+    public init() {}
+
+    mutating func apply(_ m: inout KeyReader) throws {
+        if let text = try m.string("rtp_ports") {
+            let parts = text.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, parts[0] >= 1024, parts[1] <= 65535, parts[1] - parts[0] >= 3 else {
+                throw ConfigurationError("\(m.file): \(m.name("rtp_ports")) is \"\(text)\"; write FIRST-LAST, e.g. 20000-29999 (1024-65535, at least 4 ports)")
+            }
+            rtpPorts = parts[0]...parts[1]
+        }
+        rtpBind = try m.string("rtp_bind") ?? rtpBind
+        rtpAdvertised = try m.string("rtp_advertised_address") ?? rtpAdvertised
+        anchor = try m.string("anchor", oneOf: ["media-steps", "always"]) ?? anchor
+        promptsFolder = try m.string("prompts_folder") ?? promptsFolder
+        voicemailMaxSeconds = try m.int("voicemail_max_seconds", range: 5...3600) ?? voicemailMaxSeconds
+        voicemailSilenceSeconds = try m.int("voicemail_silence_seconds", range: 1...60) ?? voicemailSilenceSeconds
+        voicemailMinimumMilliseconds = try m.int("voicemail_minimum_milliseconds", range: 0...60_000) ?? voicemailMinimumMilliseconds
+        skipPINFromOwnDevice = try m.bool("skip_pin_from_own_device") ?? skipPINFromOwnDevice
+        threads = try m.int("threads", range: 1...64) ?? threads
     }
 }

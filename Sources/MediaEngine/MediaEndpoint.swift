@@ -1,4 +1,6 @@
+import Glibc
 import Media
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -31,12 +33,13 @@ public final class MediaEndpoint: @unchecked Sendable {
     /// Terminating: every RTP packet received (already parsed).
     public var onPacket: ((RTPPacket) -> Void)?
 
-    /// Receive figures for the stream arriving here.
-    public private(set) var statistics: RTPStatistics?
-    public private(set) var packetsReceived = 0
+    /// Receive figures for the stream arriving here; written on the loop, read from anywhere.
+    private let statsLock = NIOLock()
+    private var statistics: RTPStatistics?
+    private var packetsReceived = 0
     public private(set) var packetsSent = 0
     /// Last round-trip time measured from an RTCP receiver report (relay only).
-    public private(set) var roundTrip: Duration?
+    private var roundTrip: Duration?
     /// Sender reports forwarded out of this endpoint: NTP middle → when (for RTT from RRs).
     private var forwardedSR: [UInt32: UInt64] = [:]
 
@@ -47,16 +50,51 @@ public final class MediaEndpoint: @unchecked Sendable {
         self.release = release
     }
 
+    /// Binds both sockets now (so a port in use fails here, synchronously, and the next pair
+    /// can be tried) and registers them with the event loop in the background: this may run
+    /// on any event loop, where waiting for a future is not allowed.
     func bind(host bindHost: String) throws {
-        func bootstrap(rtcp: Bool) -> DatagramBootstrap {
+        let address = try SocketAddress(ipAddress: bindHost, port: localPort)
+        let rtpSocket = try Self.boundSocket(address)
+        let rtcpSocket: CInt
+        do {
+            rtcpSocket = try Self.boundSocket(try SocketAddress(ipAddress: bindHost, port: localPort + 1))
+        } catch {
+            _ = Glibc.close(rtpSocket)
+            throw error
+        }
+        for (socket, isRTCP) in [(rtpSocket, false), (rtcpSocket, true)] {
             DatagramBootstrap(group: loop)
-                .channelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { [self] channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Inbound(endpoint: self, rtcp: rtcp)) }
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Inbound(endpoint: self, rtcp: isRTCP)) }
+                }
+                .withBoundSocket(socket)
+                .whenComplete { [self] result in
+                    // On the loop: a close that came first closes the new channel too.
+                    guard case .success(let channel) = result else { return }
+                    if closed {
+                        channel.close(promise: nil)
+                    } else if isRTCP {
+                        rtcp = channel
+                    } else {
+                        rtp = channel
+                    }
                 }
         }
-        rtp = try bootstrap(rtcp: false).bind(host: bindHost, port: localPort).wait()
-        rtcp = try bootstrap(rtcp: true).bind(host: bindHost, port: localPort + 1).wait()
+    }
+
+    /// A UDP socket bound to `address`, or an error (the port is in use).
+    private static func boundSocket(_ address: SocketAddress) throws -> CInt {
+        let family = address.protocol.rawValue
+        let fd = Glibc.socket(family, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { throw MediaEngineError.socket("socket() failed: errno \(errno)") }
+        let result = address.withSockAddr { pointer, length in Glibc.bind(fd, pointer, socklen_t(length)) }
+        guard result == 0 else {
+            let code = errno
+            _ = Glibc.close(fd)
+            throw MediaEngineError.socket("bind \(address) failed: errno \(code)")
+        }
+        return fd
     }
 
     /// Sets where the far end receives (from its SDP). A latched source is kept.
@@ -113,14 +151,16 @@ public final class MediaEndpoint: @unchecked Sendable {
             latched = true
             remote = envelope.remoteAddress
         }
-        packetsReceived += 1
         // One source's packets, telephone events included (RFC 4733 §2.1: they share its numbering).
         if let sequence = buffer.getInteger(at: index + 2, as: UInt16.self), let timestamp = buffer.getInteger(at: index + 4, as: UInt32.self),
             let ssrc = buffer.getInteger(at: index + 8, as: UInt32.self)
         {
-            if statistics == nil { statistics = RTPStatistics(ssrc: ssrc) }
-            if statistics?.ssrc == ssrc {
-                _ = statistics?.receive(sequenceNumber: sequence, timestamp: timestamp, arrival: .nanoseconds(Int64(now)))
+            statsLock.withLock {
+                packetsReceived += 1
+                if statistics == nil { statistics = RTPStatistics(ssrc: ssrc) }
+                if statistics?.ssrc == ssrc {
+                    _ = statistics?.receive(sequenceNumber: sequence, timestamp: timestamp, arrival: .nanoseconds(Int64(now)))
+                }
             }
         }
         if let peer {
@@ -154,7 +194,7 @@ public final class MediaEndpoint: @unchecked Sendable {
                     if let sentAt = forwardedSR[block.lastSR] {
                         let held = Int64(block.delaySinceLastSR) * 1_000_000_000 / 65536
                         let rtt = Int64(now) - Int64(sentAt) - held
-                        if rtt >= 0 { roundTrip = .nanoseconds(rtt) }
+                        if rtt >= 0 { statsLock.withLock { roundTrip = .nanoseconds(rtt) } }
                     }
                 }
             }
@@ -167,14 +207,20 @@ public final class MediaEndpoint: @unchecked Sendable {
         forwardedSR[middle] = time
     }
 
-    /// Figures of the stream received here, for CDRs.
+    /// Figures of the stream received here, for CDRs. Safe from any thread.
     public var figures: StreamFigures {
-        let stats = statistics
-        let expected = max(stats?.expected ?? 0, 0)
-        let lost = max(Int64(stats?.cumulativeLost ?? 0), 0)
-        return StreamFigures(
-            packets: packetsReceived, lost: Int(lost), lossFraction: expected > 0 ? Double(lost) / Double(expected) : 0,
-            jitterMilliseconds: stats?.jitter.milliseconds ?? 0, roundTripMilliseconds: roundTrip.map { $0 / .milliseconds(1) })
+        statsLock.lock()
+        let stats: RTPStatistics? = statistics
+        let received: Int = packetsReceived
+        let rtt: Duration? = roundTrip
+        statsLock.unlock()
+        let expected: Int64 = max(stats?.expected ?? 0, 0)
+        let lost: Int64 = max(Int64(stats?.cumulativeLost ?? 0), 0)
+        let fraction: Double = expected > 0 ? Double(lost) / Double(expected) : 0
+        let jitter: Double = stats?.jitter.milliseconds ?? 0
+        var rttMilliseconds: Double?
+        if let rtt { rttMilliseconds = rtt / .milliseconds(1) }
+        return StreamFigures(packets: received, lost: Int(lost), lossFraction: fraction, jitterMilliseconds: jitter, roundTripMilliseconds: rttMilliseconds)
     }
 }
 

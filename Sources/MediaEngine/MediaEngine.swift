@@ -25,7 +25,7 @@ public final class MediaEngine: @unchecked Sendable {
     }
 
     public let configuration: Configuration
-    let group: MultiThreadedEventLoopGroup
+    public let group: MultiThreadedEventLoopGroup
     private let lock = NIOLock()
     private var inUse: Set<Int> = []
     private var nextPort: Int
@@ -44,8 +44,7 @@ public final class MediaEngine: @unchecked Sendable {
     public func nextLoop() -> EventLoop { group.next() }
 
     /// Opens an endpoint on the next free port pair. Blocks while the sockets bind (microseconds
-    /// on loopback); must not be called on a media event loop. Ports another program holds are
-    /// skipped.
+    /// on loopback). Ports another program holds are skipped.
     public func openEndpoint(on loop: EventLoop? = nil) throws -> MediaEndpoint {
         let loop = loop ?? group.next()
         let range = configuration.ports
@@ -92,10 +91,12 @@ public final class MediaEngine: @unchecked Sendable {
 
 public enum MediaEngineError: Error, CustomStringConvertible {
     case noFreePort(ClosedRange<Int>)
+    case socket(String)
 
     public var description: String {
         switch self {
         case .noFreePort(let range): "no free RTP port pair in \(range.lowerBound)-\(range.upperBound)"
+        case .socket(let text): text
         }
     }
 }

@@ -52,3 +52,18 @@ extension MailboxStore {
         return MessageCounts(new: live.filter { !$0.heard }.count, old: live.filter(\.heard).count)
     }
 }
+
+extension MailboxStore {
+    /// Mailbox `number`, or, when it does not exist and `owner` is the user with that
+    /// extension, that user's own mailbox, created now: every user has one without set-up.
+    public func mailbox(organisationID: Int64, number: String, creatingFor owner: (id: Int64, extension: String)?) throws -> Mailbox? {
+        if let existing = try mailbox(organisationID: organisationID, number: number) { return existing }
+        guard let owner, owner.extension == number else { return nil }
+        do {
+            return try createMailbox(Mailbox(organisationID: organisationID, number: number, memberUserIDs: [owner.id]))
+        } catch {
+            // Created meanwhile by another request.
+            return try mailbox(organisationID: organisationID, number: number)
+        }
+    }
+}

@@ -19,6 +19,8 @@ struct Serve: AsyncParsableCommand {
     var httpBind: String?
     @Option(name: .long, help: ArgumentHelp("Folder of *.dialplan files, watched for changes (default ./Dialplans).", valueName: "DIR"))
     var dialplans: String?
+    @Option(name: .long, help: ArgumentHelp("UDP ports for RTP and RTCP, e.g. 20000-29999 (default; overrides media.rtp_ports).", valueName: "FIRST-LAST"))
+    var rtpPorts: String?
     @Option(name: .long, help: ArgumentHelp("JSON config file (see README, Configuration).", valueName: "FILE"))
     var config: String?
     @Flag(name: .long, help: "Create a demo organisation with extensions 1001-1003 and print their SIP credentials.")
@@ -56,6 +58,13 @@ struct Serve: AsyncParsableCommand {
         if let httpPort { configuration.httpPort = httpPort }
         if let httpBind { configuration.httpBindAddress = httpBind }
         if let dialplans { configuration.dialplanFolder = dialplans }
+        if let rtpPorts {
+            let parts = rtpPorts.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 1024, parts[1] <= 65535, parts[1] - parts[0] >= 3 else {
+                throw ValidationError("--rtp-ports \(rtpPorts): write FIRST-LAST, e.g. 20000-29999 (1024-65535, at least 4 ports)")
+            }
+            configuration.media.rtpPorts = parts[0]...parts[1]
+        }
 
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -1,3 +1,4 @@
+import Dialplan
 import SIPCore
 import Testing
 
@@ -9,10 +10,31 @@ import Testing
     /// Tags each body with the side it is sent to, as an anchoring relay would rewrite c=/m=.
     final class TaggingRelay: MediaRelay {
         var ended: [String] = []
+        var applications: [MediaApplication] = []
+        var pending: [(StepOutcome) -> Void] = []
+        var joined: [String] = []
+        var digits: [Character] = []
+        var refuse: String?
         func relay(_ body: [UInt8], contentType: String?, callID: String, towards side: CallSide) -> [UInt8] {
             Array("a=anchored-towards-\(side == .caller ? "caller" : "callee")\r\n".utf8) + body
         }
-        func callEnded(_ callID: String) { ended.append(callID) }
+        func callEnded(_ callID: String) -> MediaQuality? {
+            ended.append(callID)
+            return MediaQuality(packetsFromCaller: 10, packetsFromCallee: 0, lossPercent: 0, jitterMilliseconds: 1, roundTripMilliseconds: nil, mos: 4.4)
+        }
+        func answerCaller(callID: String, offer: [UInt8]) -> MediaAnswer {
+            refuse.map { .refused($0) } ?? .sdp(Array("v=0 server-answer".utf8))
+        }
+        func callerAnswered(callID: String, answer: [UInt8]) {}
+        func offerToCallee(callID: String) -> [UInt8] { Array("v=0 server-offer".utf8) }
+        func calleeAnswered(callID: String, answer: [UInt8]) { joined.append(String(decoding: answer, as: UTF8.self)) }
+        func run(_ application: MediaApplication, callID: String, caller: CallerIdentity, done: @escaping (StepOutcome) -> Void) {
+            applications.append(application)
+            pending.append(done)
+        }
+        func digit(_ key: Character, callID: String) { digits.append(key) }
+        /// Finishes the oldest running application with `outcome`.
+        func finish(_ outcome: StepOutcome) { pending.removeFirst()(outcome) }
     }
 
     @Test func offerAndAnswerPassThroughTheRelay() throws {
@@ -30,6 +52,62 @@ import Testing
         _ = try bed.callerRequest("BYE", in: call, cseq: 3)
         #expect(relay.ended.count == 1)
         #expect(bed.records.first?.id == relay.ended.first)
+        #expect(bed.records.first?.quality?.packetsFromCaller == 10, "the relay's figures go into the CDR")
+    }
+
+    /// Nobody registered: the server answers with its own SDP and takes a message; the caller's
+    /// BYE ends the call, and the CDR says voicemail answered.
+    @Test func voicemailIsAnsweredByTheServer() throws {
+        let bed = try CallTestbed(dialplan: "context internal { match 1002 { ring 1002 for 30s; voicemail 1002 } }")
+        let relay = TaggingRelay()
+        bed.b2bua.media = relay
+        bed.directory.add("1002", contacts: [])
+        let call = try bed.placeCall(to: "1002")
+        let ok = try #require(bed.finalResponse(to: call))
+        #expect(ok.statusCode == 200 && ok.bodyText == "v=0 server-answer")
+        #expect(relay.applications == [.voicemail(mailbox: "1002", busy: false)])
+        try bed.callerACK(call)
+        try bed.callerRequest("INFO", in: call, cseq: 2, sdp: "Signal=#\r\nDuration=160\r\n", headers: [("Content-Type", "application/dtmf-relay")])
+        #expect(relay.digits == ["#"], "a SIP INFO key reaches the application")
+        _ = try bed.callerRequest("BYE", in: call, cseq: 3)
+        let record = try #require(bed.records.first)
+        #expect(record.outcome == .answered && record.answeredBy == "voicemail 1002" && record.endedBy == "caller")
+        relay.finish(.played)  // the application ends after the call: nothing more happens
+        #expect(bed.records.count == 1)
+    }
+
+    /// A menu answered by the server routes by key: the chosen extension is offered the server's
+    /// media, its answer joins the two, and the caller gets no second 200.
+    @Test func aMenuKeyRingsAnExtensionThroughTheServer() throws {
+        let bed = try CallTestbed(dialplan: "context internal { match 500 { menu welcome { 1: ring 1002 for 30s\n wait 5s\n tries 2 } } }")
+        let relay = TaggingRelay()
+        bed.b2bua.media = relay
+        bed.directory.add("1002", contacts: [Phones.softphone1002])
+        let call = try bed.placeCall(to: "500")
+        #expect(bed.finalResponse(to: call)?.statusCode == 200)
+        try bed.callerACK(call)
+        relay.finish(.digit("4"))
+        #expect(relay.applications.count == 2, "an invalid key replays the menu")
+        relay.finish(.digit("1"))
+        let leg = try #require(bed.invites(to: Phones.softphone1002).first)
+        #expect(leg.request.bodyText == "v=0 server-offer")
+        bed.respond(to: leg, 180, tag: "soft")
+        bed.respond(to: leg, 200, tag: "soft", sdp: SDP.calleeAnswer)
+        #expect(relay.joined == [SDP.calleeAnswer])
+        #expect(bed.responses(to: call).filter { $0.statusCode == 200 }.count == 1, "one 200 to the caller")
+        #expect(!bed.responses(to: call).contains { $0.statusCode == 180 }, "no ringing after the answer")
+        _ = try bed.callerRequest("BYE", in: call, cseq: 2)
+        #expect(bed.signalling.requests(.bye, to: Phones.softphone1002.destination).count == 1)
+        #expect(bed.records.first?.answeredBy?.contains("1002") == true)
+    }
+
+    @Test func aCallerWithoutUsableMediaGets488() throws {
+        let bed = try CallTestbed(dialplan: "context internal { match 500 { play welcome } }")
+        let relay = TaggingRelay()
+        relay.refuse = "no G.711"
+        bed.b2bua.media = relay
+        let call = try bed.placeCall(to: "500")
+        #expect(bed.finalResponse(to: call)?.statusCode == 488)
     }
 
     @Test func withoutARelayBodiesAreUnchanged() throws {

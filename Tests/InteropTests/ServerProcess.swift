@@ -31,11 +31,17 @@ final class ServerProcess: @unchecked Sendable {
         var http = try FreePort.pickTCP(host: bind[0])
         while http == sipPort { http = try FreePort.pickTCP(host: bind[0]) }
         self.httpPort = http
+        // A range of its own, so servers of tests running side by side do not compete for RTP ports.
+        let base = 20000 + Int.random(in: 0..<200) * 200
+        self.rtpPorts = "\(base)-\(base + 199)"
     }
+
+    let rtpPorts: String
 
     var arguments: [String] {
         ["serve", "--data", dataDirectory] + bindAddresses.flatMap { ["--bind", $0] }
-            + ["--sip-port", String(sipPort), "--http-port", String(httpPort), "--http-bind", bindAddresses[0]] + extraArguments
+            + ["--sip-port", String(sipPort), "--http-port", String(httpPort), "--http-bind", bindAddresses[0], "--rtp-ports", rtpPorts]
+            + extraArguments
     }
 
     /// The SIP address on the first bind address, for clients.

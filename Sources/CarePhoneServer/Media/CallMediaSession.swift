@@ -1,0 +1,57 @@
+import Calls
+import Media
+import MediaEngine
+import NIOCore
+
+/// The server's media for one call: the endpoint facing the caller, the one facing the callee
+/// once somebody is rung through the server, and the voice channel while an application runs.
+final class CallMediaSession {
+    let callID: String
+    let loop: EventLoop
+    var callerSide: MediaEndpoint?
+    var calleeSide: MediaEndpoint?
+    /// What was agreed with the caller when the server answered it.
+    var callerAudio: NegotiatedAudio?
+    var channel: MediaChannel?
+    /// o= line identity of our SDP; the version grows with each new description (RFC 4566 §5.2).
+    let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
+    var version: UInt64 = 1
+
+    init(callID: String, loop: EventLoop) {
+        self.callID = callID
+        self.loop = loop
+    }
+
+    /// Relays RTP between the two sides (each side's packets leave through the other).
+    func join() {
+        guard let a = callerSide, let b = calleeSide else { return }
+        loop.execute {
+            a.onPacket = nil
+            b.onPacket = nil
+            a.peer = b
+            b.peer = a
+        }
+    }
+
+    /// The CDR figures: what arrived from each side, and the worse direction's quality.
+    func quality() -> MediaQuality? {
+        let figures = [callerSide, calleeSide].map { $0?.figures }
+        guard let fromCaller = figures[0] else { return nil }
+        let fromCallee = figures[1]
+        let loss = max(fromCaller.lossFraction, fromCallee?.lossFraction ?? 0)
+        let jitter = max(fromCaller.jitterMilliseconds, fromCallee?.jitterMilliseconds ?? 0)
+        let rtt = [fromCaller.roundTripMilliseconds, fromCallee?.roundTripMilliseconds].compactMap { $0 }.max()
+        let mos = CallQuality(
+            lossFraction: loss, jitter: .microseconds(Int64(jitter * 1000)), roundTrip: .microseconds(Int64((rtt ?? 0) * 1000))
+        ).mos
+        return MediaQuality(
+            packetsFromCaller: fromCaller.packets, packetsFromCallee: fromCallee?.packets ?? 0, lossPercent: loss * 100,
+            jitterMilliseconds: jitter, roundTripMilliseconds: rtt, mos: (mos * 100).rounded() / 100)
+    }
+
+    func close() {
+        channel?.hangUp()
+        callerSide?.close()
+        calleeSide?.close()
+    }
+}
