@@ -56,6 +56,16 @@ struct CallView: ResponseEncodable, Sendable {
     let duration_seconds: Double
     let answered_by: String?
     let ended_by: String?
+    let quality: QualityView?
+
+    struct QualityView: Codable, Sendable {
+        let packets_from_caller: Int
+        let packets_from_callee: Int
+        let loss_percent: Double
+        let jitter_ms: Double
+        let round_trip_ms: Double?
+        let mos: Double
+    }
 
     init(_ r: CallRecord) {
         let f = ISO8601DateFormatter()
@@ -73,6 +83,11 @@ struct CallView: ResponseEncodable, Sendable {
         duration_seconds = (r.duration * 1000).rounded() / 1000
         answered_by = r.answeredBy
         ended_by = r.endedBy
+        quality = r.quality.map {
+            QualityView(
+                packets_from_caller: $0.packetsFromCaller, packets_from_callee: $0.packetsFromCallee, loss_percent: $0.lossPercent,
+                jitter_ms: $0.jitterMilliseconds, round_trip_ms: $0.roundTripMilliseconds, mos: $0.mos)
+        }
     }
 }
 

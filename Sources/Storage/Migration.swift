@@ -52,7 +52,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Never edit a released migration: append a new one.
 public enum Migrations {
-    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4]
+    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4, schemaV5]
 
     /// The version `all` brings a database to.
     public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -253,5 +253,17 @@ public enum Migrations {
                 source TEXT NOT NULL
             );
             CREATE INDEX audit_log_at ON audit_log(at);
+            """)
+
+    /// RTP figures of calls whose media the server relayed or answered.
+    static let schemaV5 = Migration(
+        version: 5, name: "call quality figures",
+        sql: """
+            ALTER TABLE call_records ADD COLUMN packets_from_caller INTEGER;
+            ALTER TABLE call_records ADD COLUMN packets_from_callee INTEGER;
+            ALTER TABLE call_records ADD COLUMN loss_percent REAL;
+            ALTER TABLE call_records ADD COLUMN jitter_ms REAL;
+            ALTER TABLE call_records ADD COLUMN round_trip_ms REAL;
+            ALTER TABLE call_records ADD COLUMN mos REAL;
             """)
 }

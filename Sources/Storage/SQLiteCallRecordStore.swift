@@ -21,8 +21,9 @@ public struct SQLiteCallRecordStore: CallRecordStore {
         try connection.execute(
             """
             INSERT INTO call_records (id, organisation_id, caller, caller_name, dialed, callee, inbound_trunk,
-                started_at, answered_at, ended_at, outcome, failure_code, answered_by, ended_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                started_at, answered_at, ended_at, outcome, failure_code, answered_by, ended_by,
+                packets_from_caller, packets_from_callee, loss_percent, jitter_ms, round_trip_ms, mos)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .text(record.id), .integer(record.organisationID), .text(record.caller), .text(record.callerName),
@@ -30,6 +31,9 @@ public struct SQLiteCallRecordStore: CallRecordStore {
                 .integer(Milliseconds.from(record.startedAt)), SQLiteValue(record.answeredAt.map(Milliseconds.from)),
                 .integer(Milliseconds.from(record.endedAt)), .text(record.outcome.rawValue), SQLiteValue(record.failureCode),
                 SQLiteValue(record.answeredBy), SQLiteValue(record.endedBy),
+                SQLiteValue(record.quality?.packetsFromCaller), SQLiteValue(record.quality?.packetsFromCallee),
+                SQLiteValue(record.quality?.lossPercent), SQLiteValue(record.quality?.jitterMilliseconds),
+                SQLiteValue(record.quality?.roundTripMilliseconds), SQLiteValue(record.quality?.mos),
             ])
     }
 
@@ -37,7 +41,8 @@ public struct SQLiteCallRecordStore: CallRecordStore {
         try database.query(
             """
             SELECT id, organisation_id, caller, caller_name, dialed, callee, inbound_trunk, started_at, answered_at,
-                ended_at, outcome, failure_code, answered_by, ended_by
+                ended_at, outcome, failure_code, answered_by, ended_by,
+                packets_from_caller, packets_from_callee, loss_percent, jitter_ms, round_trip_ms, mos
             FROM call_records ORDER BY started_at DESC, id DESC LIMIT ?
             """, [.integer(Int64(limit))]
         ) { row in
@@ -51,8 +56,14 @@ public struct SQLiteCallRecordStore: CallRecordStore {
                 inboundTrunk: try row.optionalString(6), startedAt: Milliseconds.date(try row.int64(7)),
                 answeredAt: try row.optionalInt64(8).map(Milliseconds.date), endedAt: Milliseconds.date(try row.int64(9)),
                 outcome: outcome, failureCode: try row.optionalInt(11), answeredBy: try row.optionalString(12),
-                endedBy: try row.optionalString(13))
+                endedBy: try row.optionalString(13), quality: try Self.quality(row))
         }
     }
 
+    private static func quality(_ row: SQLiteRow) throws -> MediaQuality? {
+        guard let fromCaller = try row.optionalInt(14), let mos = try row.optionalDouble(19) else { return nil }
+        return MediaQuality(
+            packetsFromCaller: fromCaller, packetsFromCallee: try row.optionalInt(15) ?? 0, lossPercent: try row.optionalDouble(16) ?? 0,
+            jitterMilliseconds: try row.optionalDouble(17) ?? 0, roundTripMilliseconds: try row.optionalDouble(18), mos: mos)
+    }
 }

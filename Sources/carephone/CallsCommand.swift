@@ -29,6 +29,14 @@ struct CallsCommand: ParsableCommand {
                 if let b = r.answeredBy { row["answered_by"] = b }
                 if let e = r.endedBy { row["ended_by"] = e }
                 if let t = r.inboundTrunk { row["inbound_trunk"] = t }
+                if let q = r.quality {
+                    var quality: [String: Any] = [
+                        "packets_from_caller": q.packetsFromCaller, "packets_from_callee": q.packetsFromCallee,
+                        "loss_percent": (q.lossPercent * 1000).rounded() / 1000, "jitter_ms": (q.jitterMilliseconds * 100).rounded() / 100, "mos": q.mos,
+                    ]
+                    if let rtt = q.roundTripMilliseconds { quality["round_trip_ms"] = (rtt * 100).rounded() / 100 }
+                    row["quality"] = quality
+                }
                 return row
             }
             let data = try JSONSerialization.data(withJSONObject: ["calls": rows], options: [.prettyPrinted, .sortedKeys])

@@ -8,7 +8,7 @@ struct CarePhoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carephone",
         abstract: "CarePhone: a SIP phone system server for healthcare organisations.",
-        subcommands: [Serve.self, Registrations.self, Users.self, DialplanCommand.self, CallsCommand.self, TokensCommand.self])
+        subcommands: [Serve.self, Registrations.self, Users.self, DialplanCommand.self, CallsCommand.self, TokensCommand.self, MailboxesCommand.self])
 }
 
 /// `--data DIR`, taken by every subcommand so scripts can point at a scratch folder.
