@@ -187,6 +187,15 @@ struct CallRow: Decodable {
     let answered_by: String?
     let ended_by: String?
     let inbound_trunk: String?
+    let quality: Quality?
+
+    struct Quality: Decodable {
+        let packets_from_caller: Int
+        let packets_from_callee: Int
+        let loss_percent: Double
+        let jitter_ms: Double
+        let mos: Double
+    }
 
     private struct List: Decodable { let calls: [CallRow] }
 
