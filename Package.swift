@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "MediaEngineTests", dependencies: ["MediaEngine", "Media"]),
-        .testTarget(name: "VoicemailTests", dependencies: ["Voicemail"]),
+        .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "Media"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
             name: "CarePhoneServerTests",
