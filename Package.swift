@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Directory", "Registrar", "Calls", "Voicemail",
+                "Directory", "Registrar", "Calls", "Voicemail", "Media",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),

@@ -8,6 +8,10 @@ extension B2BUA {
     /// starts the application. False when there is no media engine (the step is skipped).
     func runMedia(_ call: Call, _ application: MediaApplication, answeredBy: String) -> Bool {
         guard let media else { return false }
+        guard media.accepts(application, caller: call.caller) else {
+            log(.info, "media step cannot run; skipped", ["call": call.id, "step": answeredBy])
+            return false
+        }
         if !call.answeredByServer {
             switch media.answerCaller(callID: call.id, offer: call.invite.body) {
             case .refused(let why):

@@ -167,19 +167,15 @@ public final class B2BUA {
                 return
             case .voicemail(let mailbox):
                 if runMedia(call, .voicemail(mailbox: mailbox, busy: outcome == .busy), answeredBy: "voicemail \(mailbox)") { return }
-                log(.notice, "no media engine: voicemail skipped", ["call": call.id])
                 outcome = .unavailable
             case .voicemailAccess:
                 if runMedia(call, .voicemailAccess, answeredBy: "voicemail access") { return }
-                log(.notice, "no media engine: voicemail access skipped", ["call": call.id])
                 outcome = .unavailable
             case .play(let prompt):
                 if runMedia(call, .play(prompt: prompt), answeredBy: "prompt \(prompt)") { return }
-                log(.notice, "no media engine: prompt skipped", ["call": call.id])
                 outcome = .played
             case .menu(let menu):
                 if runMedia(call, .menu(menu), answeredBy: "menu \(menu.prompt)") { return }
-                log(.notice, "no media engine: menu takes its timeout branch", ["call": call.id])
                 outcome = .menuTimeout
             case .hangup(let code, let reason):
                 finishUnanswered(call, code: code, reason: reason, outcome: code == 486 || code == 600 ? .busy : .failed)

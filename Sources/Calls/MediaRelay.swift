@@ -68,6 +68,10 @@ public protocol MediaRelay: AnyObject {
     func offerToCallee(callID: String) -> [UInt8]
     /// The callee's answer: relay between caller and callee from now on.
     func calleeAnswered(callID: String, answer: [UInt8])
+    /// Whether `application` can run for this caller (a voicemail step for a mailbox that does
+    /// not exist cannot): asked before the server answers, so a step that cannot run is skipped
+    /// and the caller hears the failure that led to it.
+    func accepts(_ application: MediaApplication, caller: CallerIdentity) -> Bool
     /// Runs `application` on the answered caller's audio; `done` is called on the B2BUA's event
     /// loop with how it went (a key for a menu, `.played` otherwise).
     func run(_ application: MediaApplication, callID: String, caller: CallerIdentity, done: @escaping (StepOutcome) -> Void)

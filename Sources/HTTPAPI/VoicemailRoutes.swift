@@ -1,6 +1,7 @@
 import Directory
 import Foundation
 import Hummingbird
+import Media
 import Voicemail
 
 /// Visual voicemail over HTTP (README §HTTP API): a user, authenticated by a bearer token
@@ -47,6 +48,7 @@ struct MessageList: ResponseEncodable, Sendable {
 }
 
 func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI) {
+    addGreetingRoutes(to: router, api: api)
     let group = router.group("api/voicemail")
     group.get("messages") { request, context -> Response in
         let user: User
@@ -123,6 +125,71 @@ func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI)
         api.changed(message, of: user)
         try api.tokens.record(AuditEntry(at: Date(), userID: user.id, action: "voicemail.undelete", object: message.id, source: context.clientAddress))
         return Response(status: .noContent)
+    }
+}
+
+/// Greetings: `PUT /api/voicemail/mailboxes/NUMBER/greetings/KIND` with a WAVE body (16-bit PCM
+/// or G.711, any rate, mono or stereo; stored as 8 kHz mono), `GET` to hear it, `DELETE` to go back
+/// to the default greeting. KIND is `unavailable` or `busy`; the user must be a member.
+func addGreetingRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI) {
+    let group = router.group("api/voicemail/mailboxes/:number/greetings")
+    @Sendable func target(_ request: Request, _ context: APIRequestContext) -> Outcome<(User, Mailbox, URL)> {
+        let user: User
+        switch authenticate(request, api) {
+        case .failure(let response): return .failure(response)
+        case .success(let u): user = u
+        }
+        let number = context.parameters.get("number") ?? ""
+        guard let kind = Greetings.Kind(rawValue: context.parameters.get("kind") ?? "") else {
+            return .failure(fieldError(.badRequest, field: "kind", message: "a greeting is `unavailable` or `busy`"))
+        }
+        let own = try? api.mailboxes.mailbox(organisationID: user.organisationID, number: number, creatingFor: (user.id, user.extension))
+        guard let mailbox = own ?? nil, mailbox.memberUserIDs.contains(user.id) else {
+            return .failure(fieldError(.notFound, field: "number", message: "no mailbox \(number) among yours"))
+        }
+        return .success((user, mailbox, Greetings.url(in: URL(fileURLWithPath: api.audioFolder), mailboxID: mailbox.id, kind: kind)))
+    }
+    group.put(":kind") { request, context -> Response in
+        let (user, mailbox, url): (User, Mailbox, URL)
+        switch target(request, context) {
+        case .failure(let response): return response
+        case .success(let found): (user, mailbox, url) = found
+        }
+        let body = try await request.body.collect(upTo: 20_000_000)
+        let wav: WAVFile
+        do {
+            wav = try WAVFile(parsing: Array(buffer: body))
+        } catch {
+            return fieldError(.badRequest, field: "body", message: "not a WAVE file we can read (\(error)); send 16-bit PCM or G.711")
+        }
+        let samples = PromptLibrary.monoAt8kHz(wav.samples, channels: Int(wav.channels), rate: Int(wav.sampleRate))
+        guard samples.count >= 4000, samples.count <= 8000 * 120 else {
+            return fieldError(.badRequest, field: "body", message: "a greeting lasts 0.5 to 120 seconds (this one: \(Double(samples.count) / 8000) s)")
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let draft = url.deletingLastPathComponent().appendingPathComponent("upload-\(UUID().uuidString).wav")
+        try Data(try WAVFile(samples: samples).serialized()).write(to: draft)
+        _ = rename(draft.path, url.path)
+        try api.tokens.record(AuditEntry(at: Date(), userID: user.id, action: "voicemail.greeting", object: "\(mailbox.number)/\(url.lastPathComponent)", source: context.clientAddress))
+        return Response(status: .noContent)
+    }
+    group.get(":kind") { request, context -> Response in
+        switch target(request, context) {
+        case .failure(let response): return response
+        case .success(let found):
+            guard let data = FileManager.default.contents(atPath: found.2.path) else {
+                return fieldError(.notFound, field: "kind", message: "no greeting of this kind recorded; callers hear the default one")
+            }
+            return byteRange(request, data: data, contentType: "audio/wav")
+        }
+    }
+    group.delete(":kind") { request, context -> Response in
+        switch target(request, context) {
+        case .failure(let response): return response
+        case .success(let found):
+            try? FileManager.default.removeItem(at: found.2)
+            return Response(status: .noContent)
+        }
     }
 }
 

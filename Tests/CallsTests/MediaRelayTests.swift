@@ -33,6 +33,11 @@ import Testing
             pending.append(done)
         }
         func digit(_ key: Character, callID: String) { digits.append(key) }
+        var missingMailboxes: Set<String> = []
+        func accepts(_ application: MediaApplication, caller: CallerIdentity) -> Bool {
+            if case .voicemail(let number, _) = application { return !missingMailboxes.contains(number) }
+            return true
+        }
         /// Finishes the oldest running application with `outcome`.
         func finish(_ outcome: StepOutcome) { pending.removeFirst()(outcome) }
     }
@@ -99,6 +104,18 @@ import Testing
         _ = try bed.callerRequest("BYE", in: call, cseq: 2)
         #expect(bed.signalling.requests(.bye, to: Phones.softphone1002.destination).count == 1)
         #expect(bed.records.first?.answeredBy?.contains("1002") == true)
+    }
+
+    /// No mailbox for the number: the voicemail step is skipped, nothing is answered, and the
+    /// caller hears why the ring failed.
+    @Test func voicemailWithoutAMailboxIsSkipped() throws {
+        let bed = try CallTestbed(dialplan: "context internal { match 4444 { ring 4444 for 30s; voicemail 4444 } }")
+        let relay = TaggingRelay()
+        relay.missingMailboxes = ["4444"]
+        bed.b2bua.media = relay
+        let call = try bed.placeCall(to: "4444")
+        #expect(bed.finalResponse(to: call)?.statusCode == 404)
+        #expect(relay.applications.isEmpty)
     }
 
     @Test func aCallerWithoutUsableMediaGets488() throws {

@@ -113,10 +113,15 @@ extension InteropTests {
             // Max-Forwards 0 cannot be forwarded (RFC 3261 §16.3).
             let hops = try caller.invite("1002", extraHeaders: ["Max-Forwards: 0"]).final
             #expect(hops.statusCode == 483, "\(hops.text)")
-            // An unknown extension and a user without phones.
+            // An unknown extension: no mailbox either, so the caller hears 404. A user without
+            // phones: the default plan's voicemail answers.
             #expect(try caller.invite("4444").final.statusCode == 404)
-            let unregistered = try caller.invite("1003").final
-            #expect(unregistered.statusCode == 480, "\(unregistered.text)")
+            var (unregistered, _, dialog) = try caller.invite("1003")
+            #expect(unregistered.statusCode == 200 && String(decoding: unregistered.body, as: UTF8.self).contains("m=audio"), "\(unregistered.text)")
+            try caller.ack(uri: dialog.remoteTarget, callID: dialog.callID, fromTag: dialog.fromTag, to: dialog.toHeader, cseq: 2)
+            try caller.inDialog("BYE", &dialog)
+            let rows = try CallRow.wait(data: server.dataDirectory, scratch: scratch) { $0.contains { $0.dialed == "1003" } }
+            #expect(rows.contains { $0.dialed == "1003" && $0.answered_by == "voicemail 1003" }, "\(rows)")
         }
     }
 }

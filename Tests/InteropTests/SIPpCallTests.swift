@@ -137,12 +137,16 @@ extension InteropTests {
             #expect(plan.status == 200 && plan.body.contains("\"state\" : \"ok\""), "GET /api/dialplan/status: \(plan)")
         }
 
+        /// Ringing without a voicemail step, so failures reach the caller as they are.
+        static let ringOnly = "context internal { match 1XXX { ring ${exten} for 30s } }"
+
         @Test func busyCallee() throws {
-            let setup = try Setup("sipp-busy")
+            // A plan without voicemail: the caller hears the callee's busy (voicemail on busy is
+            // in VoicemailDepositTests).
+            let setup = try Setup("sipp-busy", dialplan: Self.ringOnly)
             defer { setup.close() }
             let device = try setup.device("uas_busy.xml", name: "1002")
             defer { device.stop() }
-            // The default plan rings, then voicemail (not yet available): the caller hears busy.
             let caller = try setup.caller("call_busy_uac.xml", number: "1002")
             try caller.start()
             defer { caller.stop() }
@@ -167,7 +171,7 @@ extension InteropTests {
         }
 
         @Test func unknownNumberAndUnregisteredUser() throws {
-            let setup = try Setup("sipp-404-480")
+            let setup = try Setup("sipp-404-480", dialplan: Self.ringOnly)
             defer { setup.close() }
             let unknown = try setup.caller("call_notfound_uac.xml", number: "4444")
             try unknown.start()

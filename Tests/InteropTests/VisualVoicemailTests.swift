@@ -6,13 +6,14 @@ import Testing
 enum HTTPCall {
     static func send(
         host: String = "127.0.0.1", port: UInt16, method: String, path: String, headers: [String] = [], body: String = "",
-        timeout: TimeInterval = 5
+        binary: (bytes: [UInt8], contentType: String)? = nil, timeout: TimeInterval = 5
     ) throws -> (status: Int, headers: String, body: String) {
         let client = try SIPTestClient(transport: .tcp, server: try SocketAddress(host: host, port: port), bindHost: host)
         defer { client.close() }
         var lines = ["\(method) \(path) HTTP/1.0", "Host: \(host):\(port)", "Connection: close"] + headers
-        if !body.isEmpty { lines += ["Content-Type: application/json", "Content-Length: \(body.utf8.count)"] }
-        try client.send(Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8))
+        let payload = binary?.bytes ?? Array(body.utf8)
+        if !payload.isEmpty { lines += ["Content-Type: \(binary?.contentType ?? "application/json")", "Content-Length: \(payload.count)"] }
+        try client.send(Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + payload)
         let text = String(decoding: client.readUntilClosed(timeout: timeout), as: UTF8.self)
         guard let statusLine = text.split(separator: "\r\n", maxSplits: 1).first,
             let code = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
@@ -138,6 +139,24 @@ extension InteropTests {
 
             let audit = try ChildProcess.run(try Binary.sqlite3(), [data + "/carephone.sqlite", "SELECT action, object, source FROM audit_log ORDER BY id"], in: scratch)
             #expect(audit.stdout == "voicemail.play|m1|127.0.0.1\nvoicemail.play|m1|127.0.0.1\nvoicemail.delete|m1|127.0.0.1\nvoicemail.undelete|m1|127.0.0.1\n", "\(audit.stdout)")
+
+
+            // Greetings: upload (16 kHz is converted to 8 kHz), fetch, refusals naming the field.
+            let greetingFile = scratch.path("greeting.wav")
+            try WAV.writeTone(path: greetingFile, frequency: 440, seconds: 2)
+            var wav = [UInt8](try Data(contentsOf: URL(fileURLWithPath: greetingFile)))
+            wav[24...27] = [0x80, 0x3E, 0, 0]  // say 16000 Hz: the same samples are then 1 s
+            wav[28...31] = [0x00, 0x7D, 0, 0]
+            let upload = try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/mailboxes/1002/greetings/busy", headers: auth, binary: (wav, "audio/wav"))
+            #expect(upload.status == 204, "\(upload)")
+            let fetched = try HTTPCall.send(port: port, method: "GET", path: "/api/voicemail/mailboxes/1002/greetings/busy", headers: auth)
+            #expect(fetched.status == 200 && fetched.headers.contains("Content-Length: \(44 + 16000)"), "8000 samples at 8 kHz: \(fetched.headers)")
+            let notWAV = try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/mailboxes/1002/greetings/busy", headers: auth, binary: (Array("hello".utf8), "audio/wav"))
+            #expect(notWAV.status == 400 && notWAV.body.contains("\"field\":\"body\""), "\(notWAV)")
+            let badKind = try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/mailboxes/1002/greetings/holiday", headers: auth, binary: (wav, "audio/wav"))
+            #expect(badKind.status == 400 && badKind.body.contains("\"field\":\"kind\""), "\(badKind)")
+            let notMine = try HTTPCall.send(port: port, method: "PUT", path: "/api/voicemail/mailboxes/1001/greetings/busy", headers: auth, binary: (wav, "audio/wav"))
+            #expect(notMine.status == 404 && notMine.body.contains("\"field\":\"number\""), "\(notMine)")
 
             // Revoked: refused at once.
             let listed = try ChildProcess.run(carephone, ["tokens", "list", "--data", data], in: scratch)

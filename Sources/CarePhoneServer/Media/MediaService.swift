@@ -183,6 +183,18 @@ final class MediaService: MediaRelay {
 
     // MARK: applications
 
+    func accepts(_ application: MediaApplication, caller: CallerIdentity) -> Bool {
+        switch application {
+        case .voicemail(let number, _):
+            return (try? mailbox(organisationID: caller.organisationID, number: number)) != nil
+        case .voicemailAccess:
+            // A caller from outside has no mailbox of its own to open.
+            return caller.trunk == nil && (try? mailbox(organisationID: caller.organisationID, number: caller.number)) != nil
+        case .play, .menu:
+            return true
+        }
+    }
+
     func run(_ application: MediaApplication, callID: String, caller: CallerIdentity, done: @escaping (StepOutcome) -> Void) {
         guard let channel = sessions[callID]?.channel else {
             done(.played)
