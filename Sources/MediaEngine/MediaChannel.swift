@@ -126,6 +126,23 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
         p.promise.succeed(())
     }
 
+    /// Sends a key as RFC 4733 events (marker start, updates every 50 ms, three end packets),
+    /// numbered in the channel's stream; returns when the last end packet is out. Needs the far
+    /// end to have agreed to telephone-event.
+    public func sendDigit(_ key: Character, length: Duration = .milliseconds(100)) async throws {
+        guard let digit = DTMFDigit(key) else { return }
+        try await loop.flatSubmit { [self] () -> EventLoopFuture<Void> in
+            guard !hungUp else { return loop.makeFailedFuture(CallAudioError.hungUp) }
+            guard let payloadType = audio.dtmfPayloadType else { return loop.makeSucceededVoidFuture() }
+            let sender = DTMFSender(payloadType: payloadType)
+            let schedule = sender.packets(for: digit, length: length, timestamp: currentTimestamp, stream: &stream)
+            let futures = schedule.map { item in
+                loop.scheduleTask(in: .nanoseconds(Int64(item.offset / .nanoseconds(1)))) { [weak self] in self?.endpoint.send(item.packet) }.futureResult
+            }
+            return EventLoopFuture.andAllSucceed(futures, on: loop)
+        }.get()
+    }
+
     public func nextDigit(timeout: Duration) async throws -> Character? {
         try await loop.flatSubmit { [self] () -> EventLoopFuture<Character?> in
             guard !hungUp else { return loop.makeFailedFuture(CallAudioError.hungUp) }

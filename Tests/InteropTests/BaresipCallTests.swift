@@ -8,11 +8,23 @@ extension InteropTests {
     /// duration the phones saw.
     @Suite(.serialized) struct BaresipCallTests {
         @Test(arguments: [false, true]) func baresipCallsBaresip(tcp: Bool) throws {
+            try Self.call(tcp: tcp, anchored: false)
+        }
+
+        /// The same call with every call's media anchored on the server (`media.anchor` =
+        /// `always`): the tones cross the relay, and the CDR has the relay's figures.
+        @Test func baresipCallsBaresipThroughTheRelay() throws {
+            try Self.call(tcp: false, anchored: true)
+        }
+
+        static func call(tcp: Bool, anchored: Bool) throws {
             _ = try Binary.baresip()
-            let scratch = try Scratch("baresip-call-\(tcp ? "tcp" : "udp")")
+            let scratch = try Scratch("baresip-call-\(tcp ? "tcp" : "udp")\(anchored ? "-relay" : "")")
             defer { scratch.remove() }
             let data = try scratch.folder("data")
-            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--dialplans", Repository.dialplans])
+            var arguments = ["--demo", "--dialplans", Repository.dialplans]
+            if anchored { arguments += ["--config", try scratch.write("config.json", "{\"media\": {\"anchor\": \"always\"}}")] }
+            let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: arguments)
             try server.start()
             defer { server.stop() }
             let passwords = server.demoPasswords
@@ -60,6 +72,17 @@ extension InteropTests {
             #expect(abs(row.duration_seconds - talked) < 1.5, "CDR duration \(row.duration_seconds) s, the phones talked \(talked) s")
             #expect(row.answered_by?.contains("baresip") == true, "answered_by \(row.answered_by ?? "nil")")
             #expect((row.answered_by?.contains("transport=tcp") == true) == tcp, "answered_by \(row.answered_by ?? "nil")")
+            if anchored {
+                let quality = try #require(row.quality, "no relay figures in the CDR")
+                // 50 packets a second each way while they talked.
+                #expect(quality.packets_from_caller >= Int(talked * 40) && quality.packets_from_callee >= Int(talked * 40), "\(quality)")
+                #expect(quality.loss_percent < 1 && quality.mos >= 4, "\(quality)")
+                // baresip sends RTCP: the relay times its receiver reports against the sender
+                // reports it passed on.
+                #expect(quality.round_trip_ms.map { $0 >= 0 && $0 < 50 } == true, "round trip \(String(describing: quality.round_trip_ms))")
+            } else {
+                #expect(row.quality == nil, "media went phone to phone, not through the server")
+            }
         }
     }
 }

@@ -194,6 +194,7 @@ struct CallRow: Decodable {
         let packets_from_callee: Int
         let loss_percent: Double
         let jitter_ms: Double
+        let round_trip_ms: Double?
         let mos: Double
     }
 

@@ -120,6 +120,12 @@ final class TestSocket {
         phone.send(Self.packet(sequence: 1, payloadType: 101, timestamp: 8000, payload: key.serialized()), to: endpoint.localPort)
         #expect(try await channel.nextDigit(timeout: .seconds(2)) == "5")
 
+        try await channel.sendDigit("7")
+        let events = (0..<5).compactMap { _ in phone.receive().flatMap { try? RTPPacket(parsing: $0.bytes) } }
+        #expect(events.count == 5 && events.allSatisfy { $0.payloadType == 101 } && events[0].marker, "start, update, three ends")
+        let decoded = try events.map { try TelephoneEvent(parsing: $0.payload) }
+        #expect(decoded.allSatisfy { $0.event == 7 } && decoded.suffix(3).allSatisfy(\.isEnd) && events[0].sequenceNumber == frames[2].sequenceNumber &+ 1)
+
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("record-\(UUID().uuidString).wav")
         defer { try? FileManager.default.removeItem(at: file) }
         let tone = (0..<160).map { i in Int16(8000 * sin(2 * Double.pi * 1000 * Double(i) / 8000)) }
