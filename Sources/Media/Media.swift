@@ -12,4 +12,9 @@
 // - `Jitter/`: the recorder's jitter buffer and the interarrival jitter estimate (RFC 3550 A.8).
 // - `RTCP/`: sender and receiver reports (RFC 3550 §6.4), receive statistics (A.3), a MOS estimate.
 //
-// Sockets, symmetric RTP latching, the relay and SDP offer/answer build on these elsewhere.
+// - `SDP/`: session descriptions (RFC 4566), G.711 offer/answer (RFC 3264), the relay's rewriting.
+// - `App/`: what voice applications are written against: `CallAudio` (play, keys, record),
+//   `Voice` (prompts by name in a language, key collection) and the `PromptLibrary`.
+//
+// Sockets, symmetric RTP latching, the relay and the voice channel are in `MediaEngine` (NIO),
+// so everything here stays testable without a network.

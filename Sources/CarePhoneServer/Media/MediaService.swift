@@ -238,6 +238,9 @@ struct VoiceContext: Sendable {
 
     func run(_ application: MediaApplication, voice: Voice) async throws -> StepOutcome {
         let service = service.value
+        for prompt in Self.prompts(of: application) where service.prompts.samples(prompt, language: voice.language) == nil {
+            logger.warning("prompt not found; the caller hears nothing for it", metadata: ["prompt": "\(prompt)", "language": "\(voice.language)", "call": "\(callID)"])
+        }
         switch application {
         case .play(let prompt):
             return try await VoiceApplications.play(prompt, voice: voice)
@@ -270,6 +273,14 @@ struct VoiceContext: Sendable {
             let trusted = service.settings.skipPINFromOwnDevice && caller.deviceAOR != nil
             try await access.run(voice: voice, mailbox: mailbox, trustedDevice: trusted)
             return .played
+        }
+    }
+
+    static func prompts(of application: MediaApplication) -> [String] {
+        switch application {
+        case .play(let prompt): [prompt]
+        case .menu(let menu): [menu.prompt]
+        default: []
         }
     }
 
