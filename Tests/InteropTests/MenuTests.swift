@@ -34,10 +34,7 @@ extension InteropTests {
             let doctorMedia = try RTPPeer()
             defer { doctorMedia.close() }
 
-            var (ok, _, dialog) = try caller.invite("500", body: callerMedia.offer)
-            #expect(ok.statusCode == 200, "\(ok.statusLine)")
-            try caller.ack(uri: dialog.remoteTarget, callID: dialog.callID, fromTag: dialog.fromTag, to: dialog.toHeader, cseq: 2)
-            let server = try #require(RTPPeer.mediaAddress(ok))
+            var (dialog, server) = try caller.answeredCall("500", media: callerMedia)
             Thread.sleep(forTimeInterval: 0.5)
             #expect(callerMedia.receivedMarkers == 1, "the menu prompt started")
 
@@ -85,9 +82,7 @@ extension InteropTests {
             let callerMedia = try RTPPeer()
             defer { callerMedia.close() }
             let started = Date()
-            let (ok, _, dialog) = try caller.invite("500", body: callerMedia.offer)
-            #expect(ok.statusCode == 200)
-            try caller.ack(uri: dialog.remoteTarget, callID: dialog.callID, fromTag: dialog.fromTag, to: dialog.toHeader, cseq: 2)
+            _ = try caller.answeredCall("500", media: callerMedia)
             let invite = try #require(try nurse.receiveRequest("INVITE", timeout: 15), "the timeout branch did not ring 1003")
             let waited = Date().timeIntervalSince(started)
             #expect(waited >= 4, "two tries of a 2 s wait come first (rang after \(waited) s)")

@@ -134,6 +134,15 @@ final class TestPhone: @unchecked Sendable {
         throw HarnessError("no final answer to INVITE \(number) within \(timeout) s; provisional: \(provisional.map(\.statusLine))")
     }
 
+    /// Calls `number` with `media`'s offer, expects the server (or a phone) to answer 200, ACKs
+    /// it, and returns the dialog and where the answer wants RTP.
+    func answeredCall(_ number: String, media: RTPPeer) throws -> (dialog: CallerDialog, mediaAddress: (host: String, port: UInt16)) {
+        let (ok, _, dialog) = try invite(number, body: media.offer)
+        guard ok.statusCode == 200, let address = RTPPeer.mediaAddress(ok) else { throw HarnessError("\(number) was not answered with SDP: \(ok.text)") }
+        try ack(uri: dialog.remoteTarget, callID: dialog.callID, fromTag: dialog.fromTag, to: dialog.toHeader, cseq: 2)
+        return (dialog, address)
+    }
+
     func ack(uri: String, callID: String, fromTag: String, to: String, cseq: Int, body: String = "") throws {
         var lines = [
             "ACK \(uri) SIP/2.0", "Via: SIP/2.0/UDP \(client.sentBy);branch=z9hG4bK\(SIPTestClient.token());rport",

@@ -70,10 +70,7 @@ extension InteropTests {
             defer { caller.close() }
             let rtp = try RTPPeer()
             defer { rtp.close() }
-            let (ok, _, dialog) = try caller.invite("*97", body: rtp.offer)
-            #expect(ok.statusCode == 200, "\(ok.statusLine)")
-            try caller.ack(uri: dialog.remoteTarget, callID: dialog.callID, fromTag: dialog.fromTag, to: dialog.toHeader, cseq: 2)
-            let server = try #require(RTPPeer.mediaAddress(ok))
+            let (_, server) = try caller.answeredCall("*97", media: rtp)
             for _ in 0..<3 {
                 for key in "9999#" { try rtp.sendDigit(key, to: server) }
                 Thread.sleep(forTimeInterval: 0.3)
