@@ -34,7 +34,9 @@ extension InteropTests {
             let doctorMedia = try RTPPeer()
             defer { doctorMedia.close() }
 
-            var (dialog, server) = try caller.answeredCall("500", media: callerMedia)
+            let call = try caller.answeredCall("500", media: callerMedia)
+            var dialog = call.dialog
+            let server = call.mediaAddress
             Thread.sleep(forTimeInterval: 0.5)
             #expect(callerMedia.receivedMarkers == 1, "the menu prompt started")
 
