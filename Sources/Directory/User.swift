@@ -19,10 +19,13 @@ public struct User: Sendable, Equatable, Hashable, Identifiable {
     public var displayName: String
     public var email: String
     public var role: Role
+    /// The language of this user's voice prompts (`*97`, their voicemail greeting); nil: the
+    /// organisation's.
+    public var locale: String?
 
     public init(
         id: Int64 = 0, organisationID: Int64, extension: String, displayName: String,
-        email: String, role: Role = .member
+        email: String, role: Role = .member, locale: String? = nil
     ) {
         self.id = id
         self.organisationID = organisationID
@@ -30,6 +33,15 @@ public struct User: Sendable, Equatable, Hashable, Identifiable {
         self.displayName = displayName
         self.email = email
         self.role = role
+        self.locale = locale
+    }
+
+    /// Why `text` is not a language tag (`en`, `it`, `zh-TW`), or `nil` if it is one.
+    public static func localeProblem(_ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let ok = (2...3).contains(parts[0].count) && parts[0].allSatisfy { $0.isASCII && $0.isLetter }
+            && parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        return ok ? nil : "locale \(quoted(text)) must be a language tag such as en, it or zh-TW"
     }
 
     /// Extensions have at least this many digits.

@@ -11,10 +11,12 @@ public struct UserImportRow: Sendable, Equatable, CustomStringConvertible {
     public var email: String
     /// `nil` when the file gives no role: new users become members, existing users keep theirs.
     public var role: Role?
+    /// `nil` when the file gives no locale: new users use the organisation's, existing users keep theirs.
+    public var locale: String?
 
     public init(
         line: Int = 0, extension: String, displayName: String, password: String, email: String,
-        role: Role? = nil
+        role: Role? = nil, locale: String? = nil
     ) {
         self.line = line
         self.extension = `extension`
@@ -22,6 +24,7 @@ public struct UserImportRow: Sendable, Equatable, CustomStringConvertible {
         self.password = password
         self.email = email
         self.role = role
+        self.locale = locale
     }
 
     /// Never shows the password, so rows can be logged.
@@ -66,7 +69,7 @@ public enum UserImport {
     /// Columns the header must name.
     public static let requiredColumns = ["extension", "display_name", "sip_password", "email"]
     /// Columns read when present.
-    public static let optionalColumns = ["role"]
+    public static let optionalColumns = ["role", "locale"]
 
     /// Reads and validates a whole file.
     public static func parse(_ data: Data) throws(DirectoryError) -> [UserImportRow] {
@@ -128,6 +131,17 @@ public enum UserImport {
                     }
                 }
             }
+            var locale: String?
+            if let localeIndex = columns["locale"] {
+                let text = fields[localeIndex].trimmingCharacters(in: .whitespaces)
+                if !text.isEmpty {
+                    if let problem = User.localeProblem(text) {
+                        errors.append(UserImportError(line: record.line, message: problem))
+                    } else {
+                        locale = text
+                    }
+                }
+            }
             rows.append(
                 UserImportRow(
                     line: record.line,
@@ -138,7 +152,7 @@ public enum UserImport {
                     // Passwords are kept exactly as written: their bytes are hashed.
                     password: fields[columns["sip_password"]!],
                     email: value("email").precomposedStringWithCanonicalMapping,
-                    role: role))
+                    role: role, locale: locale))
         }
         errors += validate(rows)
         return (errors.isEmpty ? rows : [], sorted(errors))

@@ -48,7 +48,7 @@ public struct UserImportPlan: Sendable, Equatable {
             guard let user = existingUser else {
                 let user = User(
                     organisationID: organisation.id, extension: row.extension, displayName: row.displayName,
-                    email: row.email, role: row.role ?? .member)
+                    email: row.email, role: row.role ?? .member, locale: row.locale)
                 plan.steps.append(.createUser(user, device: device))
                 plan.summary.created.append(row.extension)
                 continue
@@ -59,6 +59,7 @@ public struct UserImportPlan: Sendable, Equatable {
             newUser.displayName = row.displayName
             newUser.email = row.email
             newUser.role = row.role ?? user.role
+            newUser.locale = row.locale ?? user.locale
             if newUser != user {
                 plan.steps.append(.updateUser(newUser))
                 changed = true

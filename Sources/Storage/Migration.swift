@@ -52,7 +52,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Never edit a released migration: append a new one.
 public enum Migrations {
-    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4, schemaV5]
+    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6]
 
     /// The version `all` brings a database to.
     public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -265,5 +265,12 @@ public enum Migrations {
             ALTER TABLE call_records ADD COLUMN jitter_ms REAL;
             ALTER TABLE call_records ADD COLUMN round_trip_ms REAL;
             ALTER TABLE call_records ADD COLUMN mos REAL;
+            """)
+
+    /// A user's own prompt language (NULL: the organisation's).
+    static let schemaV6 = Migration(
+        version: 6, name: "user locale",
+        sql: """
+            ALTER TABLE users ADD COLUMN locale TEXT;
             """)
 }

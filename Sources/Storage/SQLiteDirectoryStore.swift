@@ -109,8 +109,8 @@ public struct SQLiteDirectoryStore: DirectoryStore {
                     try Self.insert(device, on: connection)
                 case .updateUser(let user):
                     try connection.execute(
-                        "UPDATE users SET display_name = ?, email = ?, role = ? WHERE id = ?",
-                        [.text(user.displayName), .text(user.email), .text(user.role.rawValue), .integer(user.id)])
+                        "UPDATE users SET display_name = ?, email = ?, role = ?, locale = ? WHERE id = ?",
+                        [.text(user.displayName), .text(user.email), .text(user.role.rawValue), SQLiteValue(user.locale), .integer(user.id)])
                 case .createDevice(let device):
                     try Self.insert(device, on: connection)
                 case .updateDevice(let device):
@@ -136,7 +136,7 @@ public struct SQLiteDirectoryStore: DirectoryStore {
         )
     }
 
-    private static let userColumns = "id, organisation_id, extension, display_name, email, role"
+    private static let userColumns = "id, organisation_id, extension, display_name, email, role, locale"
 
     private static func users(organisationID: Int64, on connection: SQLiteConnection) throws -> [User] {
         try connection.query(
@@ -149,7 +149,7 @@ public struct SQLiteDirectoryStore: DirectoryStore {
             }
             return User(
                 id: try row.int64(0), organisationID: try row.int64(1), extension: try row.string(2),
-                displayName: try row.string(3), email: try row.string(4), role: role)
+                displayName: try row.string(3), email: try row.string(4), role: role, locale: try row.optionalString(6))
         }
     }
 
@@ -180,10 +180,10 @@ public struct SQLiteDirectoryStore: DirectoryStore {
 
     private static func insert(_ user: User, on connection: SQLiteConnection) throws {
         try connection.execute(
-            "INSERT INTO users (organisation_id, extension, display_name, email, role) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO users (organisation_id, extension, display_name, email, role, locale) VALUES (?, ?, ?, ?, ?, ?)",
             [
                 .integer(user.organisationID), .text(user.extension), .text(user.displayName), .text(user.email),
-                .text(user.role.rawValue),
+                .text(user.role.rawValue), SQLiteValue(user.locale),
             ])
     }
 

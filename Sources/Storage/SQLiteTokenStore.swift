@@ -45,7 +45,7 @@ public struct SQLiteTokenStore: TokenStore {
     public func user(forTokenHash hash: String, at: Date) throws -> User? {
         let found = try database.queryFirst(
             """
-            SELECT t.id, u.id, u.organisation_id, u.extension, u.display_name, u.email, u.role
+            SELECT t.id, u.id, u.organisation_id, u.extension, u.display_name, u.email, u.role, u.locale
             FROM api_tokens t JOIN users u ON u.id = t.user_id
             WHERE t.token_hash = ? AND t.revoked_at IS NULL
             """, [.text(hash)]
@@ -58,7 +58,7 @@ public struct SQLiteTokenStore: TokenStore {
                 try row.int64(0),
                 User(
                     id: try row.int64(1), organisationID: try row.int64(2), extension: try row.string(3),
-                    displayName: try row.string(4), email: try row.string(5), role: role)
+                    displayName: try row.string(4), email: try row.string(5), role: role, locale: try row.optionalString(7))
             )
         }
         guard let (tokenID, user) = found else { return nil }

@@ -46,10 +46,10 @@ import Testing
         #expect(compilation.diagnostics.map(\.description) == [])
         let plan = try #require(compilation.plan)
 
-        // Monday 2026-06-01 10:00 in Rome is 08:00 UTC: open, the menu; key 2 rings the doctors in turn.
+        // Monday 2026-06-01 10:00 in Rome is 08:00 UTC: open, the menu; key 3 rings the doctors in turn.
         let monday = call("+390612345600", context: "reception", now: utc("2026-06-01T08:00"))
         #expect(
-            steps(plan, monday, outcomes: [.digit("2"), .noAnswer, .noAnswer]) == [
+            steps(plan, monday, outcomes: [.digit("3"), .noAnswer, .noAnswer]) == [
                 .menu(MenuStep(prompt: "welcome", waitSeconds: 5, digits: ["1", "2", "3"])),
                 .ring(extensions: ["1002"], seconds: 15), .ring(extensions: ["1004"], seconds: 15),
                 .voicemail(mailbox: "1900"),
@@ -58,7 +58,7 @@ import Testing
         let christmasEve = call("+390612345600", context: "reception", now: utc("2026-12-24T09:00"))
         #expect(
             steps(plan, christmasEve, outcomes: [.played]) == [
-                .play(prompt: "after-hours"), .voicemail(mailbox: "1900"),
+                .play(prompt: "closed"), .voicemail(mailbox: "1900"),
             ])
         // The outside line drops the 9.
         #expect(steps(plan, call("90612345678")) == [.trunk(name: "carrier", number: "0612345678", seconds: 60)])

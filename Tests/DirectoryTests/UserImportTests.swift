@@ -236,6 +236,14 @@ struct UserImportTests {
         #expect(Array(rows[0].displayName.unicodeScalars) == Array("Niccol\u{F2}".unicodeScalars))
     }
 
+    /// A user's own prompt language: optional, checked as a language tag.
+    @Test func localesAreOptionalLanguageTags() throws {
+        let rows = try UserImport.parse(csv: "extension,display_name,sip_password,email,locale\n1001,A,12345678,a@b.example,zh-TW\n1002,B,12345678,b@b.example,\n")
+        #expect(rows.map(\.locale) == ["zh-TW", nil])
+        let (_, errors) = UserImport.read(Data("extension,display_name,sip_password,email,locale\n1001,A,12345678,a@b.example,italian!\n".utf8))
+        #expect(errors.map(\.description) == ["line 2: locale \"italian!\" must be a language tag such as en, it or zh-TW"])
+    }
+
     @Test func errorDescriptionNamesLine() {
         #expect(UserImportError(line: 4, message: "x").description == "line 4: x")
     }

@@ -46,7 +46,9 @@ extension InteropTests {
             #expect(caller.waitForOutput("Call established", timeout: 10), "caller: \(caller.output.suffix(1500))")
             #expect(callee.waitForOutput("Call established", timeout: 10), "callee: \(callee.output.suffix(1500))")
             let established = Date()
-            Thread.sleep(forTimeInterval: 5)
+            // Through the relay: long enough for RTCP reports both ways (baresip sends one about
+            // every 5 s), so a receiver report can answer a sender report the relay passed on.
+            Thread.sleep(forTimeInterval: anchored ? 12 : 5)
             let hangup = try callee.command("hangup")
             #expect(hangup.contains("\"ok\":true"), "hangup: \(hangup)")
             let talked = Date().timeIntervalSince(established)

@@ -201,7 +201,7 @@ final class MediaService: MediaRelay {
             return
         }
         let organisation = try? directory.organisation(id: caller.organisationID)
-        let voice = Voice(audio: channel, prompts: prompts, language: PromptLibrary.language(forLocale: organisation?.locale ?? "en"))
+        let voice = Voice(audio: channel, prompts: prompts, language: PromptLibrary.language(forLocale: locale(for: application, caller: caller, organisation: organisation)))
         let box = UncheckedBox(done)
         let loop = sipLoop
         let context = VoiceContext(service: UncheckedBox(self), caller: caller, organisation: organisation, callID: callID, logger: logger)
@@ -217,6 +217,20 @@ final class MediaService: MediaRelay {
             }
             loop.execute { box.value(outcome) }
         }
+    }
+
+    /// The language a caller hears: the user's own for `*97`, the mailbox owner's for their
+    /// voicemail greeting, otherwise (and when the user has none) the organisation's.
+    func locale(for application: MediaApplication, caller: CallerIdentity, organisation: Organisation?) -> String {
+        let fallback = organisation?.locale ?? "en"
+        let user: String?
+        switch application {
+        case .voicemailAccess: user = caller.number
+        case .voicemail(let mailbox, _): user = mailbox
+        case .play, .menu: user = nil
+        }
+        guard let user, let found = try? directory.users(organisationID: caller.organisationID).first(where: { $0.extension == user }) else { return fallback }
+        return found.locale ?? fallback
     }
 
     /// The mailbox `number` of an organisation; a user's own mailbox is created the first time
