@@ -17,6 +17,8 @@ extension B2BUA {
             self.ringTimedOut(call)
         }
         log(.info, "ringing", ["call": call.id, "legs": targets.map(\.description).joined(separator: ", "), "seconds": "\(seconds)"])
+        // A caller the server answered gets no 180: it hears ringing from the server instead.
+        if call.answeredByServer { media?.ringback(callID: call.id) }
     }
 
     private func startLeg(_ call: Call, target: LegTarget) -> OutgoingLeg {

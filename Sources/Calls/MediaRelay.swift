@@ -75,6 +75,9 @@ public protocol MediaRelay: AnyObject {
     /// Runs `application` on the answered caller's audio; `done` is called on the B2BUA's event
     /// loop with how it went (a key for a menu, `.played` otherwise).
     func run(_ application: MediaApplication, callID: String, caller: CallerIdentity, done: @escaping (StepOutcome) -> Void)
+    /// Somebody is being rung for a caller the server answered: play a ringback tone until the
+    /// callee answers (`calleeAnswered`) or the next application starts (`run`).
+    func ringback(callID: String)
     /// A key the caller sent by SIP INFO.
     func digit(_ key: Character, callID: String)
 }

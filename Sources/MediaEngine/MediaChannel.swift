@@ -27,7 +27,10 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
         var task: RepeatedTask?
         var promise: EventLoopPromise<Void>
         var interruptible: Bool
+        /// A background sound (ringback) that `stopBackground` ends.
+        var background = false
     }
+    private var backgroundAllowed = true
 
     private struct Recorder {
         var writer: WAVStreamWriter<FileWAVSink>
@@ -97,12 +100,37 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
     // MARK: CallAudio
 
     public func play(_ samples: [Int16], interruptible: Bool) async throws {
+        try await startPlaying(samples, interruptible: interruptible, background: false)
+    }
+
+    /// Plays a background sound (ringback) unless `stopBackground` was called since the last
+    /// `allowBackground`: a late start cannot cut into the application that follows.
+    public func playBackground(_ samples: [Int16]) async throws {
+        try await startPlaying(samples, interruptible: false, background: true)
+    }
+
+    public func allowBackground() {
+        loop.execute { [self] in backgroundAllowed = true }
+    }
+
+    /// Ends the background sound now and refuses new ones.
+    public func stopBackground() {
+        loop.execute { [self] in
+            backgroundAllowed = false
+            if player?.background == true { stopPlayer() }
+        }
+    }
+
+    private func startPlaying(_ samples: [Int16], interruptible: Bool, background: Bool) async throws {
         try await loop.flatSubmit { [self] () -> EventLoopFuture<Void> in
             guard !hungUp else { return loop.makeFailedFuture(CallAudioError.hungUp) }
             if interruptible, !digits.isEmpty { return loop.makeSucceededVoidFuture() }
+            if background, !backgroundAllowed { return loop.makeSucceededVoidFuture() }
+            // One sound at a time: whatever played is cut short.
+            stopPlayer()
             let promise = loop.makePromise(of: Void.self)
             let pacer = FramePacer(samples: samples, codec: audio.codec, stream: stream, startTimestamp: currentTimestamp)
-            player = Player(pacer: pacer, start: .now(), task: nil, promise: promise, interruptible: interruptible)
+            player = Player(pacer: pacer, start: .now(), task: nil, promise: promise, interruptible: interruptible, background: background)
             player?.task = loop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(20)) { [weak self] _ in
                 self?.tick()
             }

@@ -33,6 +33,8 @@ import Testing
             pending.append(done)
         }
         func digit(_ key: Character, callID: String) { digits.append(key) }
+        var ringbacks = 0
+        func ringback(callID: String) { ringbacks += 1 }
         var missingMailboxes: Set<String> = []
         func accepts(_ application: MediaApplication, caller: CallerIdentity) -> Bool {
             if case .voicemail(let number, _) = application { return !missingMailboxes.contains(number) }
@@ -96,6 +98,7 @@ import Testing
         relay.finish(.digit("1"))
         let leg = try #require(bed.invites(to: Phones.softphone1002).first)
         #expect(leg.request.bodyText == "v=0 server-offer")
+        #expect(relay.ringbacks == 1, "the caller hears ringing from the server")
         bed.respond(to: leg, 180, tag: "soft")
         bed.respond(to: leg, 200, tag: "soft", sdp: SDP.calleeAnswer)
         #expect(relay.joined == [SDP.calleeAnswer])

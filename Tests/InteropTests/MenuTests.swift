@@ -49,6 +49,8 @@ extension InteropTests {
             let invite = try #require(try doctor.receiveRequest("INVITE", timeout: 5), "key 1 did not ring 1002: \(setup.server.stderr.suffix(1500))")
             let offered = try #require(RTPPeer.mediaAddress(SIPResponse(statusCode: 200, body: invite.body)), "the INVITE to 1002 has no SDP")
             #expect(offered.host == "127.0.0.1" && offered.port != server.port, "1002 is offered the server's relay, not the caller")
+            Thread.sleep(forTimeInterval: 0.3)
+            #expect(callerMedia.receivedMarkers == 4, "the caller hears ringback from the server while 1002 rings (\(callerMedia.receivedMarkers) sounds)")
             try doctor.respond(to: invite, status: 200, toTag: "doc", headers: ["Contact: <\(doctor.contact)>"], body: doctorMedia.offer)
             #expect(try doctor.receiveRequest("ACK") != nil)
 

@@ -13,6 +13,8 @@ final class CallMediaSession {
     /// What was agreed with the caller when the server answered it.
     var callerAudio: NegotiatedAudio?
     var channel: MediaChannel?
+    /// The ringback tone playing while the server rings somebody for an answered caller.
+    var ringback: Task<Void, Never>?
     /// o= line identity of our SDP; the version grows with each new description (RFC 4566 §5.2).
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
     var version: UInt64 = 1
@@ -49,7 +51,16 @@ final class CallMediaSession {
             jitterMilliseconds: jitter, roundTripMilliseconds: rtt, mos: (mos * 100).rounded() / 100)
     }
 
+    /// Stops the ringback tone, if one plays.
+    func stopRingback() {
+        guard let task = ringback else { return }
+        ringback = nil
+        task.cancel()
+        channel?.stopBackground()
+    }
+
     func close() {
+        ringback?.cancel()
         channel?.hangUp()
         callerSide?.close()
         calleeSide?.close()

@@ -172,9 +172,31 @@ final class MediaService: MediaRelay {
             session.calleeSide?.setRemote(host: host, port: audio.section.port)
         }
         // The application (ringback, menu) stops; from now on the two parties hear each other.
+        session.ringback?.cancel()
+        session.ringback = nil
         session.channel?.hangUp()
         session.channel = nil
         session.join()
+    }
+
+    /// The ringback tone: 425 Hz, 1 s on and 4 s off, the most common cadence in ITU-T E.180
+    /// (countries differ; one tone for all here).
+    static let ringbackTone: [Int16] = (0..<8000).map { i in Int16(6000 * sin(2 * Double.pi * 425 * Double(i) / 8000)) }
+
+    func ringback(callID: String) {
+        guard let session = sessions[callID], let channel = session.channel, session.ringback == nil else { return }
+        channel.allowBackground()
+        let tone = Self.ringbackTone
+        session.ringback = Task {
+            while !Task.isCancelled {
+                do {
+                    try await channel.playBackground(tone)
+                    try await Task.sleep(for: .seconds(4))
+                } catch {
+                    return
+                }
+            }
+        }
     }
 
     func digit(_ key: Character, callID: String) {
@@ -196,10 +218,11 @@ final class MediaService: MediaRelay {
     }
 
     func run(_ application: MediaApplication, callID: String, caller: CallerIdentity, done: @escaping (StepOutcome) -> Void) {
-        guard let channel = sessions[callID]?.channel else {
+        guard let session = sessions[callID], let channel = session.channel else {
             done(.played)
             return
         }
+        session.stopRingback()
         let organisation = try? directory.organisation(id: caller.organisationID)
         let voice = Voice(audio: channel, prompts: prompts, language: PromptLibrary.language(forLocale: locale(for: application, caller: caller, organisation: organisation)))
         let box = UncheckedBox(done)
