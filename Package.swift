@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
             name: "CarePhoneServerTests",
-            dependencies: ["CarePhoneServer", "Calls", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: ["CarePhoneServer", "Calls", "Voicemail", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "InteropTests", dependencies: ["SIPCore"]),
     ]

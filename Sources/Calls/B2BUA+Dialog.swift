@@ -94,8 +94,8 @@ extension B2BUA {
             call.pending2xx[side] = nil
         }
         let other = side.other
-        if side == .caller, call.answeredByServer, call.invite.body.isEmpty, routing.cseq.sequence == call.inviteCSeq, !request.body.isEmpty {
-            // Late offer to a call the server answered: the ACK answers our offer.
+        if side == .caller, call.answeredByServer, call.b == nil, !request.body.isEmpty {
+            // An ACK with SDP answers the offer of our 2xx (late offer, or a re-INVITE without SDP).
             media?.callerAnswered(callID: call.id, answer: request.body)
         } else if side == .caller, call.awaitingCallerACK, var b = call.b {
             // Late offer: the caller's ACK carries the SDP answer for the callee.
@@ -253,6 +253,8 @@ extension B2BUA {
     /// Sends BYE to `side` (or to both when nil) and ends the call.
     func hangUp(_ call: Call, side: Side?, endedBy: String) {
         guard call.phase == .answered || (call.answeredByServer && call.phase != .ended) else { return }
+        // A caller the server answered may be hung up while somebody rings for it.
+        if call.phase == .ringing { cancelLegs(call) }
         for s in side.map({ [$0] }) ?? [.caller, .callee] {
             guard var dialog = call.dialog(s) else { continue }
             let bye = dialog.request(.bye, via: via(towards: dialog.destination, branch: TransactionLayer<CallDestination>.newBranch()), contact: contact(towards: dialog.destination))

@@ -9,8 +9,21 @@ extension B2BUA {
 
     /// Sends one INVITE per target (parallel forking) and starts the ring timer.
     func startLegs(_ call: Call, targets: [LegTarget], seconds: Int) {
+        var serverOffer: [UInt8]?
+        if call.answeredByServer, let media {
+            // The caller talks to the server: every leg is offered the server's media.
+            let offer = media.offerToCallee(callID: call.id)
+            guard !offer.isEmpty else {
+                log(.warning, "no RTP port for the callee; the step fails", ["call": call.id])
+                call.fail(503, "No Media Port Free", .failed)
+                call.phase = .routing
+                advance(call, after: .failed(code: 503))
+                return
+            }
+            serverOffer = offer
+        }
         call.phase = .ringing
-        call.legs = targets.map { startLeg(call, target: $0) }
+        call.legs = targets.map { startLeg(call, target: $0, serverOffer: serverOffer) }
         call.ringTimer?.cancel()
         call.ringTimer = signalling.schedule(afterMilliseconds: Int64(max(1, seconds)) * 1000) { [weak self, weak call] in
             guard let self, let call else { return }
@@ -21,7 +34,7 @@ extension B2BUA {
         if call.answeredByServer { media?.ringback(callID: call.id) }
     }
 
-    private func startLeg(_ call: Call, target: LegTarget) -> OutgoingLeg {
+    private func startLeg(_ call: Call, target: LegTarget, serverOffer: [UInt8]?) -> OutgoingLeg {
         let destination = target.destination
         let branch = TransactionLayer<CallDestination>.newBranch()
         var headers = SIPHeaders()
@@ -54,9 +67,8 @@ extension B2BUA {
         }
         headers.add(HeaderName.supported, SessionTimer.supported)
         let body: [UInt8]
-        if call.answeredByServer, let media {
-            // The caller talks to the server: the callee is offered the server's media.
-            body = media.offerToCallee(callID: call.id)
+        if let serverOffer {
+            body = serverOffer
             headers.add(HeaderName.contentType, "application/sdp")
         } else {
             if let type = call.invite.headers[HeaderName.contentType], !call.invite.body.isEmpty {
@@ -269,6 +281,7 @@ extension B2BUA {
         if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
             relayed.headers.add(HeaderName.contentType, type)
             relayed.body = mediaBody(response.body, contentType: type, call: call, towards: .caller)
+            call.earlyMediaSent = true
         }
         signalling.respond(relayed, to: call.inviteTransaction)
     }

@@ -1,5 +1,6 @@
 import Dialplan
 import Foundation
+import Registrar
 import SIPCore
 import SIPTransaction
 
@@ -19,6 +20,15 @@ extension B2BUA {
                 finishUnanswered(call, code: 488, reason: "Not Acceptable Here", outcome: .failed)
                 return true
             case .sdp(let sdp):
+                if call.earlyMediaSent {
+                    // The caller heard a callee's early media in the dialog of our first To tag;
+                    // the server's own answer opens another dialog, as a second fork would.
+                    dialogs[call.a.key] = nil
+                    let tag = Registrar.newTag()
+                    call.a.localTag = tag
+                    call.a.localHeader = (call.invite.headers[HeaderName.to] ?? "<\(call.invite.uriString)>") + ";tag=\(tag)"
+                    dialogs[call.a.key] = (call, .caller)
+                }
                 var ok = SIPResponse(replyingTo: call.invite, statusCode: 200, toTag: call.a.localTag)
                 for value in call.invite.headers.values(HeaderName.recordRoute) { ok.headers.add(HeaderName.recordRoute, value) }
                 ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
@@ -60,7 +70,11 @@ extension B2BUA {
                 call.a.remoteTarget = contact
             }
             var response: SIPResponse
-            if request.body.isEmpty {
+            if request.body.isEmpty && request.method == .update {
+                // RFC 3311 §5.2: an UPDATE without an offer gets an answer without one.
+                response = SIPResponse(replyingTo: request, statusCode: 200)
+            } else if request.body.isEmpty {
+                // A re-INVITE without SDP: our offer in the 2xx, the answer in the ACK.
                 response = SIPResponse(replyingTo: request, statusCode: 200)
                 if case .sdp(let sdp) = media.answerCaller(callID: call.id, offer: []) {
                     response.headers.add(HeaderName.contentType, "application/sdp")

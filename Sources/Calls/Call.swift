@@ -14,10 +14,13 @@ public struct CallerIdentity: Sendable, Equatable {
     public var trunk: String?
     /// The address-of-record of the calling device, so it is not rung by its own call.
     public var deviceAOR: String?
+    /// The extension of the user the calling device belongs to (nil for trunks, or a device no
+    /// user owns): whose own mailbox `*97` opens.
+    public var userExtension: String?
 
     public init(
         organisationID: Int64, organisationDomain: String, number: String, displayName: String, trunk: String? = nil,
-        deviceAOR: String? = nil
+        deviceAOR: String? = nil, userExtension: String? = nil
     ) {
         self.organisationID = organisationID
         self.organisationDomain = organisationDomain
@@ -25,6 +28,7 @@ public struct CallerIdentity: Sendable, Equatable {
         self.displayName = displayName
         self.trunk = trunk
         self.deviceAOR = deviceAOR
+        self.userExtension = userExtension
     }
 }
 
@@ -87,6 +91,9 @@ final class Call {
     /// The server answered the caller itself (a voicemail, menu or prompt step): its media ends
     /// on the server, and later legs are offered the server's media.
     var answeredByServer = false
+    /// A callee's 18x with SDP reached the caller under our To tag: a server answer then uses
+    /// another tag (RFC 3261 §13.2.1: its SDP differs from the early one).
+    var earlyMediaSent = false
     var sessionInterval: Int?
 
     init(

@@ -97,6 +97,12 @@ public final class CarePhoneApplication: Sendable {
             mailboxes: SQLiteMailboxStore(database: database), directory: directory,
             voicemailFolder: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("voicemail"),
             deposit: depositSettings, logger: logger)
+        let purger = VoicemailPurger(
+            store: SQLiteMailboxStore(database: database),
+            folder: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("voicemail"),
+            retention: TimeInterval(media.deletedVoicemailDays) * 86_400, logger: logger
+        ).run()
+        defer { purger.cancel() }
         if !FileManager.default.fileExists(atPath: (media.promptsFolder as NSString).appendingPathComponent("en")) {
             logger.warning("prompts folder not found; callers will hear silence", metadata: ["prompts_folder": "\(media.promptsFolder)"])
         }
@@ -131,7 +137,9 @@ public final class CarePhoneApplication: Sendable {
         // Trunk registrations need the bound port for their Contact.
         try await core.eventLoop.submit { core.b2bua.startTrunkRegistrations() }.get()
         core.start()
-        let sipService = SIPService(core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records, media: engine)
+        let sipService = SIPService(
+            core: core, transport: transport, group: group, logger: logger, dialplans: dialplans, records: records, media: engine,
+            mediaService: UncheckedBox(mediaService))
         let backend = ServerBackend(
             core: core, calls: SQLiteCallRecordStore(database: database),
             dialplanStatusPath: (configuration.dataDirectory as NSString).appendingPathComponent("dialplan-status.json"))
@@ -192,6 +200,7 @@ struct SIPService: Service {
     let dialplans: DialplanService
     let records: CallRecordWriter
     let media: MediaEngine
+    let mediaService: UncheckedBox<MediaService>
 
     func run() async throws {
         try? await gracefulShutdown()
@@ -199,6 +208,8 @@ struct SIPService: Service {
         try? await core.eventLoop.submit { core.b2bua?.endAll() }.get()
         // Give the BYEs a moment to leave before the sockets close.
         try? await Task.sleep(for: .milliseconds(200))
+        // Messages being stored as their calls ended are finished before anything closes.
+        await MediaService.drain(mediaService, on: core.eventLoop, timeout: .seconds(5))
         await transport.close()
         try? await core.eventLoop.submit { core.stop() }.get()
         dialplans.stop()

@@ -296,7 +296,7 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
             let caller = CallerIdentity(
                 organisationID: organisation.id, organisationDomain: organisation.sipDomain,
                 number: user?.extension ?? device.username, displayName: user?.displayName ?? "",
-                deviceAOR: "sip:\(device.username)@\(organisation.sipDomain)")
+                deviceAOR: "sip:\(device.username)@\(organisation.sipDomain)", userExtension: user?.extension)
             b2bua.receiveInitialInvite(request, routing: routing, transaction: id, source: callDestination(source), caller: caller, context: nil)
         case .challenge, .failed:
             // A wrong answer is challenged again exactly like a missing one (no enumeration).

@@ -253,6 +253,8 @@ public struct MediaSettings: Sendable, Equatable {
     public var voicemailMinimumMilliseconds = 1000
     public var skipPINFromOwnDevice = false
     public var threads = 2
+    /// Days a deleted voicemail can still be undeleted before it is removed for good.
+    public var deletedVoicemailDays = 30
 
     public init() {}
 
@@ -273,5 +275,6 @@ public struct MediaSettings: Sendable, Equatable {
         voicemailMinimumMilliseconds = try m.int("voicemail_minimum_milliseconds", range: 0...60_000) ?? voicemailMinimumMilliseconds
         skipPINFromOwnDevice = try m.bool("skip_pin_from_own_device") ?? skipPINFromOwnDevice
         threads = try m.int("threads", range: 1...64) ?? threads
+        deletedVoicemailDays = try m.int("deleted_voicemail_days", range: 0...3650) ?? deletedVoicemailDays
     }
 }

@@ -162,14 +162,22 @@ func addGreetingRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI) 
         } catch {
             return fieldError(.badRequest, field: "body", message: "not a WAVE file we can read (\(error)); send 16-bit PCM or G.711")
         }
-        let samples = PromptLibrary.monoAt8kHz(wav.samples, channels: Int(wav.channels), rate: Int(wav.sampleRate))
-        guard samples.count >= 4000, samples.count <= 8000 * 120 else {
-            return fieldError(.badRequest, field: "body", message: "a greeting lasts 0.5 to 120 seconds (this one: \(Double(samples.count) / 8000) s)")
+        // Checked before converting: a file that claims 1 Hz would otherwise resample into gigabytes.
+        guard (8000...48000).contains(wav.sampleRate) else {
+            return fieldError(.badRequest, field: "body", message: "the sample rate is \(wav.sampleRate) Hz; send 8000 to 48000 Hz")
         }
+        let seconds = Double(wav.frameCount) / Double(wav.sampleRate)
+        guard seconds >= 0.5, seconds <= 120 else {
+            return fieldError(.badRequest, field: "body", message: "a greeting lasts 0.5 to 120 seconds (this one: \(seconds) s)")
+        }
+        let samples = PromptLibrary.monoAt8kHz(wav.samples, channels: Int(wav.channels), rate: Int(wav.sampleRate))
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let draft = url.deletingLastPathComponent().appendingPathComponent("upload-\(UUID().uuidString).wav")
         try Data(try WAVFile(samples: samples).serialized()).write(to: draft)
-        _ = rename(draft.path, url.path)
+        guard rename(draft.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: draft)
+            return fieldError(.internalServerError, field: "body", message: "the greeting could not be stored; try again")
+        }
         try api.tokens.record(AuditEntry(at: Date(), userID: user.id, action: "voicemail.greeting", object: "\(mailbox.number)/\(url.lastPathComponent)", source: context.clientAddress))
         return Response(status: .noContent)
     }

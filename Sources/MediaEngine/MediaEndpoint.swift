@@ -26,6 +26,8 @@ public final class MediaEndpoint: @unchecked Sendable {
     public private(set) var remote: SocketAddress?
     public private(set) var remoteRTCP: SocketAddress?
     private var latched = false
+    /// The address the far end's SDP gave, to tell a new SDP from a repeated one.
+    private var sdpRemote: SocketAddress?
     private var latchedRTCP = false
 
     /// Relay target: what arrives here leaves through the peer towards its remote.
@@ -97,10 +99,17 @@ public final class MediaEndpoint: @unchecked Sendable {
         return fd
     }
 
-    /// Sets where the far end receives (from its SDP). A latched source is kept.
+    /// Sets where the far end receives (from its SDP). The same SDP again keeps a latched
+    /// source; a new address (another phone answered, a re-INVITE moved the media) is used and
+    /// latched afresh from its first packet.
     public func setRemote(host: String, port: Int) {
         loop.execute { [self] in
             guard let address = try? SocketAddress(ipAddress: host, port: port) else { return }
+            if address != sdpRemote {
+                sdpRemote = address
+                latched = false
+                latchedRTCP = false
+            }
             if !latched { remote = address }
             if !latchedRTCP { remoteRTCP = try? SocketAddress(ipAddress: host, port: port + 1) }
         }

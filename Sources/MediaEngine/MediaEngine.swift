@@ -33,8 +33,10 @@ public final class MediaEngine: @unchecked Sendable {
     public init(configuration: Configuration) {
         self.configuration = configuration
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        let first = configuration.ports.lowerBound
-        nextPort = first % 2 == 0 ? first : first + 1
+        // A random start, so the next call's ports are not trivially guessed.
+        let first = configuration.ports.lowerBound % 2 == 0 ? configuration.ports.lowerBound : configuration.ports.lowerBound + 1
+        let pairs = max(1, (configuration.ports.upperBound - first) / 2)
+        nextPort = first + 2 * Int.random(in: 0..<pairs)
     }
 
     /// Endpoints open now.

@@ -50,11 +50,34 @@ public struct VoicemailDeposit: Sendable {
         let message = VoicemailMessage(
             id: id, mailboxID: mailbox.id, callerNumber: callerNumber, callerName: callerName, receivedAt: receivedAt,
             duration: Double(recording.duration / .milliseconds(1)) / 1000, audioFile: relative)
-        try store.insert(message)
+        // The audio is synced by the recorder; its directory entry too, before the row exists.
+        Self.syncDirectory(url.deletingLastPathComponent())
+        // A busy database gets a few more tries: the caller has hung up and cannot be asked again.
+        var attempt = 0
+        while true {
+            do {
+                try store.insert(message)
+                break
+            } catch {
+                attempt += 1
+                if attempt >= 5 { throw error }
+                try? await Task.sleep(for: .milliseconds(200 * attempt))
+            }
+        }
         if recording.end != .hungUp {
             try? await voice.say(["goodbye"], interruptible: false)
         }
         return message
+    }
+}
+
+extension VoicemailDeposit {
+    /// fsync(2) of a directory, so a new file's entry in it survives a power loss.
+    static func syncDirectory(_ url: URL) {
+        let fd = open(url.path, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        _ = close(fd)
     }
 }
 

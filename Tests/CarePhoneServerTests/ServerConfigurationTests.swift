@@ -44,6 +44,10 @@ import Testing
         ("{\"registrar\": {\"min_expires\": 600, \"max_expires\": 60}}", "registrar.min_expires (600) is above registrar.max_expires (60)"),
         ("{\"log_level\": \"loud\"}", "log_level is \"loud\"; use one of trace, debug, info, notice, warning, error"),
         ("[1, 2]", "the top level must be a JSON object"),
+        ("{\"media\": {\"rtp_ports\": \"30000\"}}", "media.rtp_ports is \"30000\"; write FIRST-LAST"),
+        ("{\"media\": {\"anchor\": \"sometimes\"}}", "media.anchor is \"sometimes\"; use one of media-steps, always"),
+        ("{\"media\": {\"voicemail_max_seconds\": 1}}", "media.voicemail_max_seconds is 1; it must be between 5 and 3600"),
+        ("{\"media\": {\"rtp_port\": \"1-2\"}}", "unknown key media.rtp_port"),
         ("{\"sip_port\": }", "not valid JSON"),
     ])
     func errorsNameTheKey(_ json: String, _ message: String) throws {
@@ -59,6 +63,21 @@ import Testing
         }
         // A bad file changes nothing, even keys read before the bad one.
         #expect(c == ServerConfiguration())
+    }
+
+    @Test func readsTheMediaSection() throws {
+        let path = try write("""
+            {"media": {"rtp_ports": "30000-30999", "rtp_bind": "192.0.2.10", "rtp_advertised_address": "203.0.113.5", "anchor": "always",
+                       "prompts_folder": "/srv/prompts", "voicemail_max_seconds": 60, "voicemail_silence_seconds": 3,
+                       "voicemail_minimum_milliseconds": 500, "skip_pin_from_own_device": true, "threads": 1, "deleted_voicemail_days": 7}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = ServerConfiguration()
+        try c.load(file: path)
+        let m = c.media
+        #expect(m.rtpPorts == 30000...30999 && m.rtpBind == "192.0.2.10" && m.rtpAdvertised == "203.0.113.5" && m.anchor == "always")
+        #expect(m.promptsFolder == "/srv/prompts" && m.voicemailMaxSeconds == 60 && m.voicemailSilenceSeconds == 3)
+        #expect(m.voicemailMinimumMilliseconds == 500 && m.skipPINFromOwnDevice && m.threads == 1 && m.deletedVoicemailDays == 7)
     }
 
     @Test func zeroAndOneAreNumbersNotBooleans() throws {

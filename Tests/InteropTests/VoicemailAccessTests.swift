@@ -81,3 +81,29 @@ extension InteropTests {
         }
     }
 }
+
+extension InteropTests.VoicemailAccessTests {
+    /// A message being recorded when the server is stopped (SIGTERM) is stored before the
+    /// server exits: the call is hung up, the recording ends, and shutdown waits for it.
+    @Test func aRecordingInProgressIsKeptAtShutdown() throws {
+        let setup = try InteropTests.SIPpCallTests.Setup("voicemail-shutdown")
+        defer { setup.close() }
+        // Mailbox 1 is 1002's (made by the PIN command); a half-second greeting of its own.
+        #expect(try ChildProcess.run(try Binary.carephone(), ["mailboxes", "pin", "--data", setup.data, "--user", "1002", "--pin", "1357"], in: setup.scratch).status == 0)
+        try FileManager.default.createDirectory(atPath: setup.data + "/voicemail/1", withIntermediateDirectories: true)
+        try WAV.writeTone(path: setup.data + "/voicemail/1/greeting-unavailable.wav", frequency: 300, seconds: 1)
+        let caller = try TestPhone(user: "1001", password: try #require(setup.passwords["1001"]), domain: setup.domain, server: try setup.server.sipAddress)
+        defer { caller.close() }
+        let media = try RTPPeer()
+        defer { media.close() }
+        let (_, server) = try caller.answeredCall("1002", media: media)
+        Thread.sleep(forTimeInterval: 1.8)  // greeting and tone
+        try media.sendTone(frequency: 800, frames: 150, to: server)  // 3 s of "speech"
+        #expect(setup.server.stop(), "the server did not stop gracefully: \(setup.server.stderr.suffix(1500))")
+        let bye = try caller.receiveRequest("BYE", timeout: 2)
+        #expect(bye != nil, "the server hung up the call as it stopped")
+        let rows = try ChildProcess.run(try Binary.sqlite3(), [setup.data + "/carephone.sqlite", "SELECT duration_ms FROM voicemail_messages"], in: setup.scratch)
+        let stored = try #require(Int(rows.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "no message stored: \(rows.stdout) \(setup.server.stderr.suffix(1500))")
+        #expect(stored >= 2800 && stored <= 3600, "stored \(stored) ms of the 3 s sent")
+    }
+}

@@ -47,13 +47,29 @@ import Testing
     @Test func theRelayedOfferLeadsEverythingThroughTheRelay() throws {
         let relayed = try SessionDescription(parsing: Array(Self.offer.utf8)).relayed(through: "203.0.113.5", port: 30000)
         let text = String(decoding: relayed.serialized(), as: UTF8.self)
-        #expect(text.contains("c=IN IP4 203.0.113.5\r\n") && !text.contains("192.0.2.10"))
+        #expect(text.contains("c=IN IP4 203.0.113.5\r\n") && !text.contains("c=IN IP4 192.0.2.10"))
         #expect(text.contains("m=audio 30000 RTP/AVP 8 0 101\r\n"))
         #expect(text.contains("m=video 0 RTP/AVP 96"), "streams the relay does not carry are disabled")
         #expect(!text.contains("candidate") && !text.contains("a=rtcp:") && !text.contains("ice-lite"))
         #expect(text.contains("a=sendonly") && text.contains("a=fmtp:101 0-15"), "the rest is kept")
         // Parsing what we wrote gives the same description.
         #expect(try SessionDescription(parsing: relayed.serialized()) == relayed)
+    }
+
+    /// RFC 3264 §6: as many m= lines as offered, in order; what we do not take is refused with
+    /// port 0. SRTP cannot be terminated here, so it is refused.
+    @Test func theAnswerMirrorsTheOfferedStreams() throws {
+        let offer = try SessionDescription(parsing: Array(Self.offer.replacingOccurrences(of: "m=audio 4000", with: "m=video 5002 RTP/AVP 97\r\nm=audio 4000").utf8))
+        let ours = SessionDescription.audio(host: "127.0.0.1", port: 20000, codecs: [.aLaw], dtmfPayloadType: 101, sessionID: 1, version: 1)
+        let answer = SessionDescription.answer(to: offer, with: ours)
+        #expect(answer.media.map(\.kind) == ["video", "audio", "video"] && answer.media.map(\.port) == [0, 20000, 0])
+        let stamped = String(decoding: answer.withOrigin(sessionID: 9, version: 3, host: "127.0.0.1").serialized(), as: UTF8.self)
+        #expect(stamped.contains("o=CarePhone 9 3 IN IP4 127.0.0.1\r\n"))
+        let srtp = Self.offer.replacingOccurrences(of: "RTP/AVP 8 0 101", with: "RTP/SAVP 8 0 101")
+        #expect(throws: NegotiationError.unsupportedProfile("RTP/SAVP")) { try SessionDescription(parsing: Array(srtp.utf8)).negotiateAudio() }
+        // A port or address missing its value is refused, not a crash.
+        #expect(throws: SDPError.badMediaLine("audio / RTP/AVP 0")) { try SessionDescription(parsing: Array("v=0\r\nm=audio / RTP/AVP 0\r\n".utf8)) }
+        #expect(try SessionDescription(parsing: Array("v=0\r\no=- 1 1 IN IP4 x\r\ns=-\r\nc=IN IP4 /\r\nt=0 0\r\n".utf8)).connectionAddress == nil)
     }
 
     @Test func ourAnswerNamesOneCodecAndEvents() throws {

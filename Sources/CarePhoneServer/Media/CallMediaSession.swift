@@ -17,11 +17,25 @@ final class CallMediaSession {
     var ringback: Task<Void, Never>?
     /// o= line identity of our SDP; the version grows with each new description (RFC 4566 §5.2).
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
-    var version: UInt64 = 1
+    /// Per side: the version of the last description sent and what it said (without `o=`).
+    private var versions: [CallSide: (version: UInt64, body: [UInt8])] = [:]
 
     init(callID: String, loop: EventLoop) {
         self.callID = callID
         self.loop = loop
+    }
+
+    /// `sdp` as sent towards `side`: our `o=` line, whose version grows only when the
+    /// description changes (RFC 3264 §8: a repeated offer keeps it), whether the description is
+    /// the server's own or a party's relayed one.
+    func stamp(_ sdp: SessionDescription, towards side: CallSide, host: String) -> [UInt8] {
+        let content = sdp.withOrigin(sessionID: sessionID, version: 0, host: host).serialized()
+        var entry = versions[side] ?? (0, [])
+        if entry.body != content {
+            entry = (entry.version + 1, content)
+            versions[side] = entry
+        }
+        return sdp.withOrigin(sessionID: sessionID, version: entry.version, host: host).serialized()
     }
 
     /// Relays RTP between the two sides (each side's packets leave through the other).

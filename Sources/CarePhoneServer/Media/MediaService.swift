@@ -35,6 +35,8 @@ final class MediaService: MediaRelay {
     /// A mailbox changed (new message, heard, deleted): message waiting. Called on the SIP loop.
     var mailboxChanged: (Mailbox) -> Void = { _ in }
     private var sessions: [String: CallMediaSession] = [:]
+    /// Voice applications running, by call; on the SIP loop.
+    private var applications: [String: Task<Void, Never>] = [:]
 
     init(
         engine: MediaEngine, sipLoop: EventLoop, settings: Settings, prompts: PromptLibrary, mailboxes: any MailboxStore,
@@ -85,7 +87,7 @@ final class MediaService: MediaRelay {
         let (from, facing) = side == .callee ? (callerSide, calleeSide) : (calleeSide, callerSide)
         from.setRemote(host: host, port: audio.section.port)
         if session.channel == nil { session.join() }
-        return sdp.relayed(through: facing.host, port: facing.localPort).serialized()
+        return session.stamp(sdp.relayed(through: facing.host, port: facing.localPort), towards: side, host: facing.host)
     }
 
     func callEnded(_ callID: String) -> MediaQuality? {
@@ -106,28 +108,36 @@ final class MediaService: MediaRelay {
             return .refused("\(error)")
         }
         guard let endpoint = session.callerSide else { return .refused("no endpoint") }
-        session.version += 1
+        // Whatever relayed to the caller before (an anchored callee that did not answer) stops.
+        let calleeSide = session.calleeSide
+        session.loop.execute { calleeSide?.peer = nil }
         guard !offer.isEmpty else {
-            // Late offer: we offer, the ACK answers (RFC 3264 §4 with RFC 3261 §13.2.1).
+            // Late offer (RFC 3264 §4 with RFC 3261 §13.2.1) or a re-INVITE without SDP: we
+            // offer (what was agreed, if anything was), the ACK answers.
+            let agreed = session.callerAudio
             let ours = SessionDescription.audio(
-                host: endpoint.host, port: endpoint.localPort, codecs: [.muLaw, .aLaw], dtmfPayloadType: 101, sessionID: session.sessionID,
-                version: session.version)
-            attachChannel(session, audio: NegotiatedAudio(codec: .muLaw, dtmfPayloadType: 101, remoteHost: "", remotePort: 0))
-            return .sdp(ours.serialized())
+                host: endpoint.host, port: endpoint.localPort, codecs: agreed.map { [$0.codec] } ?? [.muLaw, .aLaw],
+                dtmfPayloadType: agreed == nil ? 101 : agreed?.dtmfPayloadType, sessionID: session.sessionID, version: 0)
+            if agreed == nil {
+                attachChannel(session, audio: NegotiatedAudio(codec: .muLaw, dtmfPayloadType: 101, remoteHost: "", remotePort: 0))
+            }
+            return .sdp(session.stamp(ours, towards: .caller, host: endpoint.host))
         }
+        let parsed: SessionDescription
         let audio: NegotiatedAudio
         do {
-            audio = try SessionDescription(parsing: offer).negotiateAudio()
+            parsed = try SessionDescription(parsing: offer)
+            audio = try parsed.negotiateAudio()
         } catch {
             return .refused("\(error)")
         }
         endpoint.setRemote(host: audio.remoteHost, port: audio.remotePort)
         session.callerAudio = audio
         attachChannel(session, audio: audio)
-        let answer = SessionDescription.audio(
+        let ours = SessionDescription.audio(
             host: endpoint.host, port: endpoint.localPort, codecs: [audio.codec], dtmfPayloadType: audio.dtmfPayloadType,
-            sessionID: session.sessionID, version: session.version, direction: Self.answerDirection(audio.direction))
-        return .sdp(answer.serialized())
+            sessionID: session.sessionID, version: 0, direction: Self.answerDirection(audio.direction))
+        return .sdp(session.stamp(SessionDescription.answer(to: parsed, with: ours), towards: .caller, host: endpoint.host))
     }
 
     /// RFC 3264 §6.1: sendonly is answered recvonly and the reverse.
@@ -159,11 +169,13 @@ final class MediaService: MediaRelay {
         let session = session(callID)
         guard let endpoint = try? endpoint(session.calleeSide, in: session) else { return [] }
         session.calleeSide = endpoint
+        // A new party: whatever it relayed to before is forgotten.
+        session.loop.execute { endpoint.peer = nil }
         let audio = session.callerAudio
-        return SessionDescription.audio(
+        let offer = SessionDescription.audio(
             host: endpoint.host, port: endpoint.localPort, codecs: audio.map { [$0.codec] } ?? [.muLaw, .aLaw],
-            dtmfPayloadType: audio == nil ? 101 : audio?.dtmfPayloadType, sessionID: session.sessionID, version: session.version
-        ).serialized()
+            dtmfPayloadType: audio == nil ? 101 : audio?.dtmfPayloadType, sessionID: session.sessionID, version: 0)
+        return session.stamp(offer, towards: .callee, host: endpoint.host)
     }
 
     func calleeAnswered(callID: String, answer: [UInt8]) {
@@ -210,8 +222,9 @@ final class MediaService: MediaRelay {
         case .voicemail(let number, _):
             return (try? mailbox(organisationID: caller.organisationID, number: number)) != nil
         case .voicemailAccess:
-            // A caller from outside has no mailbox of its own to open.
-            return caller.trunk == nil && (try? mailbox(organisationID: caller.organisationID, number: caller.number)) != nil
+            // A caller from outside (or a device no user owns) has no mailbox of its own to open.
+            guard let own = caller.userExtension else { return false }
+            return (try? mailbox(organisationID: caller.organisationID, number: own)) != nil
         case .play, .menu:
             return true
         }
@@ -228,7 +241,8 @@ final class MediaService: MediaRelay {
         let box = UncheckedBox(done)
         let loop = sipLoop
         let context = VoiceContext(service: UncheckedBox(self), caller: caller, organisation: organisation, callID: callID, logger: logger)
-        Task {
+        let service = UncheckedBox(self)
+        applications[callID] = Task {
             let outcome: StepOutcome
             do {
                 outcome = try await context.run(application, voice: voice)
@@ -238,8 +252,23 @@ final class MediaService: MediaRelay {
                 context.logger.warning("voice application failed", metadata: ["call": "\(context.callID)", "error": "\(error)"])
                 outcome = .played
             }
-            loop.execute { box.value(outcome) }
+            loop.execute {
+                service.value.applications[context.callID] = nil
+                box.value(outcome)
+            }
         }
+    }
+
+    /// Server shutdown: the calls were hung up, so applications are finishing (a recording
+    /// is being stored); wait for them, at most `timeout`. Call from outside the SIP loop.
+    static func drain(_ service: UncheckedBox<MediaService>, on loop: EventLoop, timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let running = (try? await loop.submit { service.value.applications.count }.get()) ?? 0
+            if running == 0 { return }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        service.value.logger.warning("voice applications still running at shutdown")
     }
 
     /// The language a caller hears: the user's own for `*97`, the mailbox owner's for their
@@ -248,7 +277,7 @@ final class MediaService: MediaRelay {
         let fallback = organisation?.locale ?? "en"
         let user: String?
         switch application {
-        case .voicemailAccess: user = caller.number
+        case .voicemailAccess: user = caller.userExtension
         case .voicemail(let mailbox, _): user = mailbox
         case .play, .menu: user = nil
         }
@@ -299,7 +328,7 @@ struct VoiceContext: Sendable {
             }
             return .played
         case .voicemailAccess:
-            guard caller.trunk == nil, let mailbox = try service.mailbox(organisationID: caller.organisationID, number: caller.number) else {
+            guard let own = caller.userExtension, let mailbox = try service.mailbox(organisationID: caller.organisationID, number: own) else {
                 try await voice.say(["goodbye"], interruptible: false)
                 return .played
             }
@@ -307,7 +336,8 @@ struct VoiceContext: Sendable {
                 store: service.mailboxes, folder: service.voicemailFolder, throttle: service.pinThrottle,
                 timeZone: organisation.flatMap { TimeZone(identifier: $0.timeZone) } ?? .current,
                 changed: { mailbox in notify(mailbox) })
-            let trusted = service.settings.skipPINFromOwnDevice && caller.deviceAOR != nil
+            // Only the owner's own authenticated phone, calling its own mailbox, may skip the PIN.
+            let trusted = service.settings.skipPINFromOwnDevice && caller.deviceAOR != nil && !mailbox.shared && mailbox.number == own
             try await access.run(voice: voice, mailbox: mailbox, trustedDevice: trusted)
             return .played
         }

@@ -26,7 +26,8 @@ extension SessionDescription {
     /// RFC 3264 §6.1) and its telephone-event type. Throws when it has no usable audio.
     public func negotiateAudio(preferring preferred: G711Codec? = nil) throws(NegotiationError) -> NegotiatedAudio {
         guard let (index, section) = audio else { throw .noAudio }
-        guard section.proto.uppercased().hasPrefix("RTP/AVP") || section.proto.uppercased() == "RTP/SAVP" else { throw .unsupportedProfile(section.proto) }
+        // Plain RTP only: the server cannot decrypt SRTP (RTP/SAVP), so it must refuse it.
+        guard ["RTP/AVP", "RTP/AVPF"].contains(section.proto.uppercased()) else { throw .unsupportedProfile(section.proto) }
         guard let host = address(ofMedia: index) else { throw .noAddress }
         let maps = section.rtpmaps
         var codecs: [G711Codec] = []
@@ -71,6 +72,30 @@ extension SessionDescription {
             media: [MediaSection(kind: "audio", port: port, proto: "RTP/AVP", formats: formats, lines: lines)])
     }
 
+    /// Our answer to `offer` (RFC 3264 §6): one `m=` line per offered one, in the same order;
+    /// the audio stream `audio` was negotiated from is answered with `ours`, every other stream
+    /// is refused with port 0.
+    public static func answer(to offer: SessionDescription, with ours: SessionDescription) -> SessionDescription {
+        guard let audioIndex = offer.audio?.index, let ourAudio = ours.media.first else { return ours }
+        var answer = ours
+        answer.media = offer.media.enumerated().map { i, section in
+            i == audioIndex ? ourAudio : MediaSection(kind: section.kind, port: 0, proto: section.proto, formats: section.formats, lines: [])
+        }
+        return answer
+    }
+
+    /// This description with the `o=` line (RFC 4566 §5.2) naming `sessionID` and `version`.
+    public func withOrigin(sessionID: UInt64, version: UInt64, host: String) -> SessionDescription {
+        var copy = self
+        let origin = Line("o", "CarePhone \(sessionID) \(version) IN \(host.contains(":") ? "IP6" : "IP4") \(host)")
+        if let i = copy.sessionLines.firstIndex(where: { $0.type == "o" }) {
+            copy.sessionLines[i] = origin
+        } else {
+            copy.sessionLines.insert(origin, at: min(1, copy.sessionLines.count))
+        }
+        return copy
+    }
+
     /// The description with its audio sent to `host:port` instead (a relay between the parties):
     /// every `c=` names `host`, the audio port is `port`, other streams are disabled (port 0, RFC
     /// 3264 §8.2), and attributes that would lead media around the relay (ICE candidates,
@@ -79,16 +104,7 @@ extension SessionDescription {
         var copy = self
         let connection = Self.connection(host)
         copy.sessionLines = sessionLines.map { line in
-            if line.type == "c" { return Line("c", connection) }
-            if line.type == "o" {
-                var fields = line.value.split(separator: " ").map(String.init)
-                if fields.count == 6 {
-                    fields[4] = host.contains(":") ? "IP6" : "IP4"
-                    fields[5] = host
-                }
-                return Line("o", fields.joined(separator: " "))
-            }
-            return line
+            line.type == "c" ? Line("c", connection) : line
         }
         let audioIndex = audio?.index
         for i in copy.media.indices {

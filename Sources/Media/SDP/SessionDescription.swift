@@ -80,7 +80,7 @@ public struct SessionDescription: Sendable, Equatable {
             if number == 1, type != "v" || value != "0" { throw .badVersion }
             if type == "m" {
                 let fields = value.split(separator: " ")
-                guard fields.count >= 3, let port = Int(fields[1].split(separator: "/")[0]), (0...65535).contains(port) else {
+                guard fields.count >= 3, let portText = fields[1].split(separator: "/").first, let port = Int(portText), (0...65535).contains(port) else {
                     throw .badMediaLine(value)
                 }
                 sections.append(MediaSection(kind: String(fields[0]), port: port, proto: String(fields[2]), formats: fields.dropFirst(3).map(String.init), lines: []))
@@ -110,8 +110,8 @@ public struct SessionDescription: Sendable, Equatable {
     /// `IN IP4 192.0.2.1` → `192.0.2.1` (a multicast `/ttl` suffix dropped).
     static func address(in connection: String) -> String? {
         let fields = connection.split(separator: " ")
-        guard fields.count == 3, fields[0] == "IN" else { return nil }
-        return String(fields[2].split(separator: "/")[0])
+        guard fields.count == 3, fields[0] == "IN", let address = fields[2].split(separator: "/").first else { return nil }
+        return String(address)
     }
 
     /// The `c=` value for `address`.
