@@ -20,9 +20,11 @@ final class BaresipPhone: @unchecked Sendable {
     ///   - audioFile: a WAV (8 kHz mono) the phone sends in calls; with it, what each call sends
     ///     and receives is written to `soundFolder` (sndfile), calls are answered automatically
     ///     and the phone takes commands on `controlPort` (ctrl_tcp, PEERS.md).
+    ///   - mwi: subscribe to message waiting (`mwi.so`, `;mwi=yes`); baresip prints every
+    ///     message-summary body it gets (`----- MWI for ... -----`).
     init(
         scratch: Scratch, name: String, user: String, password: String, server: ServerProcess, tcp: Bool = false,
-        audioFile: String? = nil
+        audioFile: String? = nil, mwi: Bool = false
     ) throws {
         let baresip = try Binary.baresip()
         configFolder = try scratch.folder("baresip-\(name)")
@@ -38,6 +40,10 @@ final class BaresipPhone: @unchecked Sendable {
             module\t\t\taccount.so
 
             """
+        if mwi {
+            config += "module_app\t\tmwi.so\n"
+            if audioFile == nil { config += "module\t\t\tmenu.so\n" }
+        }
         if let audioFile {
             config += """
                 audio_source\t\taufile,\(audioFile)
@@ -56,7 +62,7 @@ final class BaresipPhone: @unchecked Sendable {
         let transport = tcp ? ";transport=tcp" : ""
         let calls = audioFile == nil ? "" : ";answermode=auto;audio_codecs=PCMU"
         let account =
-            "<sip:\(user)@127.0.0.1\(transport)>;auth_pass=\(password);outbound=\"sip:127.0.0.1:\(server.sipPort)\(transport)\";regint=600\(calls)\n"
+            "<sip:\(user)@127.0.0.1\(transport)>;auth_pass=\(password);outbound=\"sip:127.0.0.1:\(server.sipPort)\(transport)\";regint=600\(calls)\(mwi ? ";mwi=yes" : "")\n"
         try Data(account.utf8).write(to: URL(fileURLWithPath: configFolder + "/accounts"))
         process = ChildProcess(
             baresip, ["-f", configFolder], stdout: scratch.path("baresip-\(name).out"),

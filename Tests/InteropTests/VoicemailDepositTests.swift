@@ -7,12 +7,13 @@ import Testing
 #endif
 
 extension InteropTests {
-    /// A real softphone leaves a message: baresip (1001) calls 1002, whose phone rings and does
-    /// not answer; the server plays 1002's greeting and a tone and records what baresip sends
-    /// (a 1 kHz tone from a WAV file) until baresip hangs up. The message is in SQLite and on
-    /// disk with the right length and pitch; 1002's subscribed phone gets `Messages-Waiting: yes`
-    /// and `Voice-Message: 1/0`. Then `kill -9`: after the restart the message is there, whole,
-    /// listed and downloadable over HTTP, and message waiting says 1/0 again.
+    /// A real softphone leaves a message: baresip (1001) calls 1002, whose baresip rings and
+    /// does not answer; the server plays 1002's greeting and a tone and records what the caller
+    /// sends (a 1 kHz tone from a WAV file) until it hangs up. The message is in SQLite and on
+    /// disk with the right length and pitch; 1002's baresip (subscribed with `mwi=yes`) and a
+    /// second subscribed phone get `Messages-Waiting: yes` and `Voice-Message: 1/0`. Then
+    /// `kill -9`: after the restart the message is there, whole, listed and downloadable over
+    /// HTTP, and message waiting says 1/0 again.
     @Suite(.serialized) struct VoicemailDepositTests {
         @Test func baresipLeavesAMessageThatSurvivesKill9() throws {
             _ = try Binary.baresip()
@@ -33,10 +34,15 @@ extension InteropTests {
             defer { server.stop() }
             let passwords = server.demoPasswords
 
-            // 1002's desk phone: registered (so it rings), never answers, watches its mailbox.
+            // 1002's baresip: registered (so it rings), never answers, watches its mailbox.
+            let callee = try BaresipPhone(scratch: scratch, name: "1002", user: "1002", password: try #require(passwords["1002"]), server: server, mwi: true)
+            try callee.start()
+            defer { callee.process.stop() }
+            #expect(callee.waitForRegistration(timeout: 10), "registration: \(callee.output.suffix(800))")
+            #expect(callee.waitForOutput("Voice-Message: 0/0", timeout: 10), "baresip got no MWI NOTIFY: \(callee.output.suffix(800))")
+            // A second phone of 1002's that only watches the mailbox.
             let desk = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)
             defer { desk.close() }
-            try desk.register()
             #expect(try desk.subscribe().statusCode == 200)
             let initial = try #require(try desk.receiveRequest("NOTIFY"), "no NOTIFY after the SUBSCRIBE")
             try desk.respond(to: initial, status: 200, toTag: nil)
@@ -51,7 +57,7 @@ extension InteropTests {
 
             let dial = try caller.command("dial", "sip:1002@127.0.0.1")
             #expect(dial.contains("\"ok\":true"), "dial: \(dial)")
-            #expect(try desk.receiveRequest("INVITE") != nil, "1002's phone did not ring")
+            #expect(callee.waitForOutput("Incoming call", timeout: 10) || callee.waitForOutput("incoming call", timeout: 1), "1002's phone did not ring: \(callee.output.suffix(800))")
             #expect(caller.waitForOutput("Call established", timeout: 10), "voicemail did not answer: \(caller.output.suffix(1500))")
             let answered = Date()
             // The greeting ("You have reached the voicemail of extension 1 0 0 2 ...") and the
@@ -68,6 +74,8 @@ extension InteropTests {
             try desk.respond(to: waiting, status: 200, toTag: nil)
             #expect(VoiceCounts(waiting) == VoiceCounts(1, 0), "\(String(decoding: waiting.body, as: UTF8.self))")
             #expect(String(decoding: waiting.body, as: UTF8.self).contains("Messages-Waiting: yes"))
+            #expect(callee.waitForOutput("Voice-Message: 1/0", timeout: 5), "1002's baresip: \(callee.output.suffix(800))")
+            #expect(callee.output.contains("Messages-Waiting: yes"))
 
             // The crash, right after the message was acknowledged by the NOTIFY.
             server.kill9()
