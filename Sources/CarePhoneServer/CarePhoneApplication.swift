@@ -84,6 +84,13 @@ public final class CarePhoneApplication: Sendable {
         let rtpHost = media.rtpBind ?? configuration.bindAddresses.first(where: { $0 != "0.0.0.0" && $0 != "::" }) ?? "0.0.0.0"
         let advertised = media.rtpAdvertised ?? (rtpHost == "0.0.0.0" || rtpHost == "::" ? (interfaceAddresses.first { !$0.hasPrefix("127.") && !$0.contains(":") } ?? "127.0.0.1") : rtpHost)
         let engine = MediaEngine(configuration: .init(bindHost: rtpHost, advertisedHost: advertised, ports: media.rtpPorts, threads: media.threads))
+        // Voicemail is encrypted at rest with a key kept outside the data folder.
+        let (key, createdKey) = try EncryptionKeyFile.loadOrCreate(configuration.encryptionKeyFile)
+        if createdKey {
+            logger.notice("created the voicemail encryption key; keep a copy apart from data backups", metadata: ["encryption_key_file": "\(configuration.encryptionKeyFile)"])
+        }
+        let voicemailFolder = URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("voicemail")
+        let messageAudio = EncryptedAudioStore(folder: voicemailFolder, key: key)
         var depositSettings = VoicemailDeposit.Settings()
         depositSettings.maxDuration = .seconds(media.voicemailMaxSeconds)
         depositSettings.silenceLimit = .seconds(media.voicemailSilenceSeconds)
@@ -95,11 +102,9 @@ public final class CarePhoneApplication: Sendable {
                 URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("prompts"), URL(fileURLWithPath: media.promptsFolder),
             ]),
             mailboxes: SQLiteMailboxStore(database: database), directory: directory,
-            voicemailFolder: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("voicemail"),
-            deposit: depositSettings, logger: logger)
+            voicemailFolder: voicemailFolder, audio: messageAudio, deposit: depositSettings, logger: logger)
         let purger = VoicemailPurger(
-            store: SQLiteMailboxStore(database: database),
-            folder: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("voicemail"),
+            store: SQLiteMailboxStore(database: database), audio: messageAudio,
             retention: TimeInterval(media.deletedVoicemailDays) * 86_400, logger: logger
         ).run()
         defer { purger.cancel() }
@@ -146,7 +151,7 @@ public final class CarePhoneApplication: Sendable {
         let httpHost = configuration.httpBindAddress
         let boundSIP = bound
         let voicemail = VoicemailAPI(
-            tokens: SQLiteTokenStore(database: database), mailboxes: SQLiteMailboxStore(database: database),
+            tokens: SQLiteTokenStore(database: database), mailboxes: SQLiteMailboxStore(database: database), audio: messageAudio,
             audioFolder: (configuration.dataDirectory as NSString).appendingPathComponent("voicemail"),
             onChange: { mailbox in core.eventLoop.execute { core.messageWaiting?.mailboxChanged(mailbox) } })
         let http = buildHTTPApplication(backend: backend, voicemail: voicemail, host: httpHost, port: configuration.httpPort) { [logger] port in

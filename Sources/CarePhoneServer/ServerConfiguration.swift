@@ -27,6 +27,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// SIP trunks (providers) for calls out and in.
     public var trunks: [Trunk] = []
     public var media = MediaSettings()
+    /// The key that encrypts voicemail at rest; made on first start. Keep it outside the data
+    /// folder (and out of its backups).
+    public var encryptionKeyFile: String = "./carephone.key"
 
     public init() {}
 
@@ -69,6 +72,7 @@ extension ServerConfiguration {
         qualifyInterval = try reader.int("qualify_interval", range: 0...86_400) ?? qualifyInterval
         sqliteSynchronous = try reader.string("sqlite_synchronous", oneOf: ["FULL", "NORMAL"]) ?? sqliteSynchronous
         dialplanFolder = try reader.string("dialplan_folder") ?? dialplanFolder
+        encryptionKeyFile = try reader.string("encryption_key_file") ?? encryptionKeyFile
         if let list = try reader.objects("trunks") {
             var parsed: [Trunk] = []
             for var t in list {

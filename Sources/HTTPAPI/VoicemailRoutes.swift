@@ -12,14 +12,20 @@ import Voicemail
 public struct VoicemailAPI: Sendable {
     public let tokens: any TokenStore
     public let mailboxes: any MailboxStore
-    /// Where message audio lives (`<data>/voicemail`).
+    /// Message audio (decrypted on the way out).
+    public let audio: any MessageAudioStore
+    /// Where greetings live (`<data>/voicemail`).
     public let audioFolder: String
     /// Called after a message of `mailbox` changed (heard, deleted, undeleted): message waiting.
     public let onChange: @Sendable (Mailbox) -> Void
 
-    public init(tokens: any TokenStore, mailboxes: any MailboxStore, audioFolder: String, onChange: @escaping @Sendable (Mailbox) -> Void = { _ in }) {
+    public init(
+        tokens: any TokenStore, mailboxes: any MailboxStore, audio: any MessageAudioStore, audioFolder: String,
+        onChange: @escaping @Sendable (Mailbox) -> Void = { _ in }
+    ) {
         self.tokens = tokens
         self.mailboxes = mailboxes
+        self.audio = audio
         self.audioFolder = audioFolder
         self.onChange = onChange
     }
@@ -76,10 +82,10 @@ func addVoicemailRoutes(to router: Router<APIRequestContext>, api: VoicemailAPI)
         case .failure(let response): return response
         case .success(let found): (user, message) = found
         }
-        let path = (api.audioFolder as NSString).appendingPathComponent(message.audioFile)
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return fieldError(.notFound, field: "id", message: "the audio of message \(message.id) is missing")
+        guard let bytes = try? api.audio.load(message.audioFile) else {
+            return fieldError(.notFound, field: "id", message: "the audio of message \(message.id) is missing or cannot be decrypted")
         }
+        let data = Data(bytes)
         let response = byteRange(request, data: data, contentType: "audio/wav")
         // Only audio actually served is a playback (not a refused range).
         if response.status == .ok || response.status == .partialContent {

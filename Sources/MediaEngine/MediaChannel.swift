@@ -4,8 +4,8 @@ import NIOCore
 
 /// A voice application's view of a call the server answered: `CallAudio` on a terminating
 /// `MediaEndpoint`. Prompts are paced out in 20 ms frames (`FramePacer`), keys come from RFC 4733
-/// events (`DTMFReceiver`) or SIP INFO, and recordings go through a jitter buffer into a WAVE
-/// file. All state lives on the endpoint's event loop.
+/// events (`DTMFReceiver`) or SIP INFO, and recordings go through a jitter buffer into memory
+/// (the application stores them, encrypted). All state lives on the endpoint's event loop.
 public final class MediaChannel: CallAudio, @unchecked Sendable {
     public let endpoint: MediaEndpoint
     public private(set) var audio: NegotiatedAudio
@@ -33,9 +33,8 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
     private var backgroundAllowed = true
 
     private struct Recorder {
-        var writer: WAVStreamWriter<FileWAVSink>
         var jitter = JitterBuffer()
-        var samples = 0
+        var samples: [Int16] = []
         var heardVoice = false
         var start: NIODeadline
         var lastVoice: NIODeadline
@@ -43,7 +42,6 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
         var silenceLimit: Duration
         var stopKeys: Set<Character>
         var task: RepeatedTask?
-        var ticks = 0
         var promise: EventLoopPromise<Recording>
     }
 
@@ -190,35 +188,26 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
         try? await loop.submit { [self] in digits.removeAll() }.get()
     }
 
-    public func record(to url: URL, maxDuration: Duration, silenceLimit: Duration, stopKeys: Set<Character>) async throws -> Recording {
+    public func record(maxDuration: Duration, silenceLimit: Duration, stopKeys: Set<Character>) async throws -> Recording {
         try await loop.flatSubmit { [self] () -> EventLoopFuture<Recording> in
             let promise = loop.makePromise(of: Recording.self)
             if hungUp {
                 promise.succeed(Recording(duration: .zero, end: .hungUp, heardVoice: false))
                 return promise.futureResult
             }
-            do {
-                let writer = try WAVStreamWriter(sink: try FileWAVSink(creating: url), format: .pcm16)
-                let now = NIODeadline.now()
-                recorder = Recorder(
-                    writer: writer, start: now, lastVoice: now, maxDuration: maxDuration, silenceLimit: silenceLimit, stopKeys: stopKeys,
-                    promise: promise)
-                recorder?.task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { [weak self] _ in
-                    self?.recorderTick()
-                }
-            } catch {
-                promise.fail(CallAudioError.storage("cannot create \(url.path): \(error)"))
+            let now = NIODeadline.now()
+            recorder = Recorder(start: now, lastVoice: now, maxDuration: maxDuration, silenceLimit: silenceLimit, stopKeys: stopKeys, promise: promise)
+            recorder?.samples.reserveCapacity(min(Int(maxDuration / .milliseconds(1)) * 8, 8000 * 600))
+            recorder?.task = loop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { [weak self] _ in
+                self?.recorderTick()
             }
             return promise.futureResult
         }.get()
     }
 
     private func recorderTick() {
-        guard var r = recorder else { return }
+        guard let r = recorder else { return }
         let now = NIODeadline.now()
-        r.ticks += 1
-        if r.ticks % 5 == 0 { try? r.writer.updateHeader() }
-        recorder = r
         if now - r.start >= .nanoseconds(Int64(r.maxDuration / .nanoseconds(1))) {
             finishRecording(.maxDuration)
         } else if r.heardVoice, now - r.lastVoice >= .nanoseconds(Int64(r.silenceLimit / .nanoseconds(1))) {
@@ -235,11 +224,9 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
                     r.heardVoice = true
                     r.lastVoice = .now()
                 }
-                try? r.writer.append(samples: samples)
-                r.samples += samples.count
+                r.samples += samples
             case .silence(let count):
-                try? r.writer.append(samples: [Int16](repeating: 0, count: count))
-                r.samples += count
+                r.samples += [Int16](repeating: 0, count: count)
             }
         }
     }
@@ -249,15 +236,7 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
         recorder = nil
         r.task?.cancel()
         write(r.jitter.flush(), into: &r)
-        do {
-            try r.writer.finish()
-            try r.writer.sink.handle.synchronize()
-            try r.writer.sink.handle.close()
-            r.promise.succeed(Recording(duration: .milliseconds(r.samples / 8), end: end, heardVoice: r.heardVoice))
-        } catch {
-            try? r.writer.sink.handle.close()
-            r.promise.fail(CallAudioError.storage("\(error)"))
-        }
+        r.promise.succeed(Recording(duration: .milliseconds(r.samples.count / 8), end: end, heardVoice: r.heardVoice, samples: r.samples))
     }
 
     // MARK: receiving
@@ -266,6 +245,8 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
         if let dtmf = audio.dtmfPayloadType, packet.payloadType == dtmf {
             if let press = receiver.receive(packet) { digit(press.digit.character) }
         } else if packet.payloadType == audio.payloadType, var r = recorder {
+            // Moved out while it grows, so its sample array is not copied on every packet.
+            recorder = nil
             write(r.jitter.insert(packet), into: &r)
             recorder = r
         }

@@ -6,14 +6,20 @@ import Media
 /// 9 saves, 7 deletes, # skips to the next), 3 record the greeting, 5 change the PIN, * leaves.
 public struct VoicemailAccess: Sendable {
     public let store: any MailboxStore
+    public let audio: any MessageAudioStore
+    /// The data folder's `voicemail/` directory (greetings).
     public let folder: URL
     public let throttle: PINThrottle
     /// Called after every change of a mailbox (message heard, deleted), for message waiting.
     public let changed: @Sendable (Mailbox) -> Void
     public let timeZone: TimeZone
 
-    public init(store: any MailboxStore, folder: URL, throttle: PINThrottle, timeZone: TimeZone, changed: @escaping @Sendable (Mailbox) -> Void) {
+    public init(
+        store: any MailboxStore, audio: any MessageAudioStore, folder: URL, throttle: PINThrottle, timeZone: TimeZone,
+        changed: @escaping @Sendable (Mailbox) -> Void
+    ) {
         self.store = store
+        self.audio = audio
         self.folder = folder
         self.throttle = throttle
         self.timeZone = timeZone
@@ -94,7 +100,7 @@ public struct VoicemailAccess: Sendable {
                 if replay {
                     replay = false
                     try await voice.say(["vm-message-from"] + Voice.digits(message.callerNumber) + ["vm-received"] + Voice.digits(timeText(message.receivedAt)))
-                    if let samples = PromptLibrary.load(folder.appendingPathComponent(message.audioFile)) {
+                    if let wav = try? audio.load(message.audioFile), let samples = PromptLibrary.samples(ofWAV: wav) {
                         try await voice.audio.play(samples, interruptible: true)
                     }
                     if !message.heard {
@@ -132,14 +138,9 @@ public struct VoicemailAccess: Sendable {
         try await voice.say(["beep"], interruptible: false)
         let target = Greetings.url(in: folder, mailboxID: mailbox.id, kind: .unavailable)
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let draft = target.deletingLastPathComponent().appendingPathComponent("greeting-draft.wav")
-        let recording = try await voice.audio.record(to: draft, maxDuration: .seconds(60), silenceLimit: .seconds(4), stopKeys: ["#"])
-        guard recording.heardVoice, recording.duration >= .seconds(1), recording.end != .hungUp else {
-            try? FileManager.default.removeItem(at: draft)
-            return
-        }
-        _ = try? FileManager.default.removeItem(at: target)
-        try FileManager.default.moveItem(at: draft, to: target)
+        let recording = try await voice.audio.record(maxDuration: .seconds(60), silenceLimit: .seconds(4), stopKeys: ["#"])
+        guard recording.heardVoice, recording.duration >= .seconds(1), recording.end != .hungUp else { return }
+        try DurableFile.write(recording.wav, to: target)
         try await voice.say(["vm-greeting-saved"])
     }
 

@@ -4,8 +4,9 @@ import Media
 /// Leaving a message: the mailbox's greeting (its own busy or unavailable recording, or the
 /// default naming the extension), a tone, then recording until the caller hangs up, presses
 /// `#`, reaches the maximum length or stays silent. Messages too short to matter (or without a
-/// sound above silence) are discarded; the others are stored, metadata after audio, each made
-/// durable before the next step, so what a caller left is never lost on a crash.
+/// sound above silence) are discarded; the others are stored, audio first (through the
+/// `MessageAudioStore`, which the server's encrypts), then metadata, each made durable before the
+/// next step, so what a caller left is never lost on a crash.
 public struct VoicemailDeposit: Sendable {
     public struct Settings: Sendable {
         public var maxDuration: Duration = .seconds(180)
@@ -16,12 +17,14 @@ public struct VoicemailDeposit: Sendable {
     }
 
     public let store: any MailboxStore
-    /// The data folder's `voicemail/` directory.
+    public let audio: any MessageAudioStore
+    /// The data folder's `voicemail/` directory (greetings live there as plain files).
     public let folder: URL
     public let settings: Settings
 
-    public init(store: any MailboxStore, folder: URL, settings: Settings = Settings()) {
+    public init(store: any MailboxStore, audio: any MessageAudioStore, folder: URL, settings: Settings = Settings()) {
         self.store = store
+        self.audio = audio
         self.folder = folder
         self.settings = settings
     }
@@ -39,19 +42,13 @@ public struct VoicemailDeposit: Sendable {
         try await voice.say(["beep"], interruptible: false)
         let id = UUID().uuidString.lowercased()
         let relative = "\(mailbox.id)/\(id).wav"
-        let url = folder.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let receivedAt = now()
-        let recording = try await voice.audio.record(to: url, maxDuration: settings.maxDuration, silenceLimit: settings.silenceLimit, stopKeys: ["#"])
-        guard recording.duration >= settings.minimumDuration, recording.heardVoice else {
-            try? FileManager.default.removeItem(at: url)
-            return nil
-        }
+        let recording = try await voice.audio.record(maxDuration: settings.maxDuration, silenceLimit: settings.silenceLimit, stopKeys: ["#"])
+        guard recording.duration >= settings.minimumDuration, recording.heardVoice else { return nil }
+        try audio.store(recording.wav, at: relative)
         let message = VoicemailMessage(
             id: id, mailboxID: mailbox.id, callerNumber: callerNumber, callerName: callerName, receivedAt: receivedAt,
             duration: Double(recording.duration / .milliseconds(1)) / 1000, audioFile: relative)
-        // The audio is synced by the recorder; its directory entry too, before the row exists.
-        Self.syncDirectory(url.deletingLastPathComponent())
         // A busy database gets a few more tries: the caller has hung up and cannot be asked again.
         var attempt = 0
         while true {
@@ -68,16 +65,6 @@ public struct VoicemailDeposit: Sendable {
             try? await voice.say(["goodbye"], interruptible: false)
         }
         return message
-    }
-}
-
-extension VoicemailDeposit {
-    /// fsync(2) of a directory, so a new file's entry in it survives a power loss.
-    static func syncDirectory(_ url: URL) {
-        let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        _ = close(fd)
     }
 }
 

@@ -21,6 +21,8 @@ struct Serve: AsyncParsableCommand {
     var dialplans: String?
     @Option(name: .long, help: ArgumentHelp("UDP ports for RTP and RTCP, e.g. 20000-29999 (default; overrides media.rtp_ports).", valueName: "FIRST-LAST"))
     var rtpPorts: String?
+    @Option(name: .long, help: ArgumentHelp("File with the key that encrypts voicemail at rest (default ./carephone.key; made on first start). Keep it outside the data folder.", valueName: "FILE"))
+    var keyFile: String?
     @Option(name: .long, help: ArgumentHelp("JSON config file (see README, Configuration).", valueName: "FILE"))
     var config: String?
     @Flag(name: .long, help: "Create a demo organisation with extensions 1001-1003 and print their SIP credentials.")
@@ -58,6 +60,7 @@ struct Serve: AsyncParsableCommand {
         if let httpPort { configuration.httpPort = httpPort }
         if let httpBind { configuration.httpBindAddress = httpBind }
         if let dialplans { configuration.dialplanFolder = dialplans }
+        if let keyFile { configuration.encryptionKeyFile = keyFile }
         if let rtpPorts {
             let parts = rtpPorts.split(separator: "-").compactMap { Int($0) }
             guard parts.count == 2, parts[0] >= 1024, parts[1] <= 65535, parts[1] - parts[0] >= 3 else {

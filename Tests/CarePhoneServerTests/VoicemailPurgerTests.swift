@@ -37,7 +37,7 @@ import Voicemail
                 deletedAt: deletedDaysAgo.map { now.addingTimeInterval(-$0 * 86_400) }, audioFile: "1/\(id).wav")
         }
         let store = Store([try message("old", deletedDaysAgo: 31), try message("recent", deletedDaysAgo: 2), try message("kept", deletedDaysAgo: nil)])
-        let purger = VoicemailPurger(store: store, folder: folder, retention: 30 * 86_400, logger: Logger(label: "test"))
+        let purger = VoicemailPurger(store: store, audio: PlainAudioStore(folder: folder), retention: 30 * 86_400, logger: Logger(label: "test"))
         #expect(purger.purge(now: now) == 1)
         #expect(store.messages.map(\.id) == ["recent", "kept"])
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("1/old.wav").path))

@@ -41,6 +41,7 @@ final class ServerProcess: @unchecked Sendable {
     var arguments: [String] {
         ["serve", "--data", dataDirectory] + bindAddresses.flatMap { ["--bind", $0] }
             + ["--sip-port", String(sipPort), "--http-port", String(httpPort), "--http-bind", bindAddresses[0], "--rtp-ports", rtpPorts]
+            + ["--key-file", scratch.path("carephone.key")]
             + extraArguments
     }
 

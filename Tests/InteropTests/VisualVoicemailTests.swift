@@ -8,18 +8,28 @@ enum HTTPCall {
         host: String = "127.0.0.1", port: UInt16, method: String, path: String, headers: [String] = [], body: String = "",
         binary: (bytes: [UInt8], contentType: String)? = nil, timeout: TimeInterval = 5
     ) throws -> (status: Int, headers: String, body: String) {
+        let raw = try sendRaw(host: host, port: port, method: method, path: path, headers: headers, body: body, binary: binary, timeout: timeout)
+        return (raw.status, raw.headers, String(decoding: raw.body, as: UTF8.self))
+    }
+
+    /// The same, with the body as bytes (audio).
+    static func sendRaw(
+        host: String = "127.0.0.1", port: UInt16, method: String, path: String, headers: [String] = [], body: String = "",
+        binary: (bytes: [UInt8], contentType: String)? = nil, timeout: TimeInterval = 5
+    ) throws -> (status: Int, headers: String, body: [UInt8]) {
         let client = try SIPTestClient(transport: .tcp, server: try SocketAddress(host: host, port: port), bindHost: host)
         defer { client.close() }
         var lines = ["\(method) \(path) HTTP/1.0", "Host: \(host):\(port)", "Connection: close"] + headers
         let payload = binary?.bytes ?? Array(body.utf8)
         if !payload.isEmpty { lines += ["Content-Type: \(binary?.contentType ?? "application/json")", "Content-Length: \(payload.count)"] }
         try client.send(Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8) + payload)
-        let text = String(decoding: client.readUntilClosed(timeout: timeout), as: UTF8.self)
-        guard let statusLine = text.split(separator: "\r\n", maxSplits: 1).first,
+        let bytes = client.readUntilClosed(timeout: timeout)
+        let end = (0..<max(0, bytes.count - 3)).first { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }
+        let head = String(decoding: bytes[..<(end ?? bytes.count)], as: UTF8.self)
+        guard let statusLine = head.split(separator: "\r\n", maxSplits: 1).first,
             let code = statusLine.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
-        else { throw HarnessError("\(method) \(path): no HTTP response (got \(text.prefix(200).debugDescription))") }
-        let split = text.range(of: "\r\n\r\n")
-        return (code, split.map { String(text[..<$0.lowerBound]) } ?? text, split.map { String(text[$0.upperBound...]) } ?? "")
+        else { throw HarnessError("\(method) \(path): no HTTP response (got \(head.prefix(200).debugDescription))") }
+        return (code, head, end.map { Array(bytes[($0 + 4)...]) } ?? [])
     }
 }
 

@@ -88,10 +88,10 @@ extension InteropTests {
             #expect(fields[1] == "1001" && fields[4] == "0")
             let stored = Double(fields[2])! / 1000
             #expect(abs(stored - spoken) <= spoken * 0.1, "stored \(stored) s, baresip spoke for about \(spoken) s")
+            // On disk the audio is encrypted (no WAVE header, no samples).
             let file = data + "/voicemail/" + fields[3]
-            let (sound, frequency) = WAV.analyse(try WAV.samples(path: file))
-            #expect(sound >= stored * 0.9, "only \(sound) s of \(stored) s is sound: the recording is mostly silence")
-            #expect(abs(frequency - 1000) < 30, "the recording's pitch is \(frequency) Hz, baresip sent 1000 Hz")
+            let onDisk = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            #expect(onDisk.starts(with: Array("CPV1".utf8)), "the stored audio is not encrypted: \(onDisk.prefix(12))")
 
             // Listed and downloadable with a token made by the command line.
             let made = try ChildProcess.run(try Binary.carephone(), ["tokens", "create", "--data", data, "--user", "1002"], in: scratch)
@@ -99,9 +99,14 @@ extension InteropTests {
             let auth = ["Authorization: Bearer \(token)"]
             let list = try HTTPCall.send(port: server.httpPort, method: "GET", path: "/api/voicemail/messages", headers: auth)
             #expect(list.status == 200 && list.body.contains("\"id\":\"\(fields[0])\"") && list.body.contains("\"caller\":\"1001\""), "\(list)")
-            let audio = try HTTPCall.send(port: server.httpPort, method: "GET", path: "/api/voicemail/messages/\(fields[0])/audio", headers: auth)
-            let onDisk = try Data(contentsOf: URL(fileURLWithPath: file))
-            #expect(audio.status == 200 && audio.headers.contains("Content-Length: \(onDisk.count)"), "\(audio.headers)")
+            let audio = try HTTPCall.sendRaw(port: server.httpPort, method: "GET", path: "/api/voicemail/messages/\(fields[0])/audio", headers: auth)
+            #expect(audio.status == 200 && audio.headers.contains("Content-Length: \(audio.body.count)") && audio.body.starts(with: Array("RIFF".utf8)), "\(audio.headers)")
+            // What the app downloads is what baresip said: the length and the 1 kHz tone.
+            let downloaded = scratch.path("downloaded.wav")
+            try Data(audio.body).write(to: URL(fileURLWithPath: downloaded))
+            let (sound, frequency) = WAV.analyse(try WAV.samples(path: downloaded))
+            #expect(sound >= stored * 0.9, "only \(sound) s of \(stored) s is sound: the recording is mostly silence")
+            #expect(abs(frequency - 1000) < 30, "the recording's pitch is \(frequency) Hz, baresip sent 1000 Hz")
 
             // Message waiting after the restart: a new subscription hears 1/0.
             let again = try TestPhone(user: "1002", password: try #require(passwords["1002"]), server: try server.sipAddress)

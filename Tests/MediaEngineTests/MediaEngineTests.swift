@@ -126,10 +126,8 @@ final class TestSocket {
         let decoded = try events.map { try TelephoneEvent(parsing: $0.payload) }
         #expect(decoded.allSatisfy { $0.event == 7 } && decoded.suffix(3).allSatisfy(\.isEnd) && events[0].sequenceNumber == frames[2].sequenceNumber &+ 1)
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("record-\(UUID().uuidString).wav")
-        defer { try? FileManager.default.removeItem(at: file) }
         let tone = (0..<160).map { i in Int16(8000 * sin(2 * Double.pi * 1000 * Double(i) / 8000)) }
-        async let recording = channel.record(to: file, maxDuration: .seconds(10), silenceLimit: .seconds(5), stopKeys: ["#"])
+        async let recording = channel.record(maxDuration: .seconds(10), silenceLimit: .seconds(5), stopKeys: ["#"])
         try await Task.sleep(for: .milliseconds(50))
         for n in 0..<25 {
             phone.send(Self.packet(sequence: UInt16(10 + n), timestamp: UInt32(16000 + 160 * n), payload: G711Codec.muLaw.encode(tone)), to: endpoint.localPort)
@@ -139,7 +137,8 @@ final class TestSocket {
         let result = try await recording
         #expect(result.end == .hungUp && result.heardVoice)
         #expect(result.duration == .milliseconds(500), "25 frames of 20 ms")
-        let wav = try WAVFile(parsing: try Data(contentsOf: file))
+        #expect(result.samples.count == 4000 && FrameLevel.meanAbsolute(Array(result.samples.suffix(160))) > 1000)
+        let wav = try WAVFile(parsing: result.wav)
         #expect(wav.format == .pcm16 && wav.frameCount == 4000)
         await #expect(throws: CallAudioError.hungUp) { try await channel.play([0], interruptible: false) }
         endpoint.close()

@@ -29,6 +29,7 @@ final class MediaService: MediaRelay {
     let mailboxes: any MailboxStore
     let directory: any DirectoryStore
     let voicemailFolder: URL
+    let audio: any MessageAudioStore
     let deposit: VoicemailDeposit
     let pinThrottle = PINThrottle()
     let logger: Logger
@@ -40,7 +41,8 @@ final class MediaService: MediaRelay {
 
     init(
         engine: MediaEngine, sipLoop: EventLoop, settings: Settings, prompts: PromptLibrary, mailboxes: any MailboxStore,
-        directory: any DirectoryStore, voicemailFolder: URL, deposit: VoicemailDeposit.Settings, logger: Logger
+        directory: any DirectoryStore, voicemailFolder: URL, audio: any MessageAudioStore, deposit: VoicemailDeposit.Settings,
+        logger: Logger
     ) {
         self.engine = engine
         self.sipLoop = sipLoop
@@ -49,7 +51,8 @@ final class MediaService: MediaRelay {
         self.mailboxes = mailboxes
         self.directory = directory
         self.voicemailFolder = voicemailFolder
-        self.deposit = VoicemailDeposit(store: mailboxes, folder: voicemailFolder, settings: deposit)
+        self.audio = audio
+        self.deposit = VoicemailDeposit(store: mailboxes, audio: audio, folder: voicemailFolder, settings: deposit)
         self.logger = logger
     }
 
@@ -333,7 +336,7 @@ struct VoiceContext: Sendable {
                 return .played
             }
             let access = VoicemailAccess(
-                store: service.mailboxes, folder: service.voicemailFolder, throttle: service.pinThrottle,
+                store: service.mailboxes, audio: service.audio, folder: service.voicemailFolder, throttle: service.pinThrottle,
                 timeZone: organisation.flatMap { TimeZone(identifier: $0.timeZone) } ?? .current,
                 changed: { mailbox in notify(mailbox) })
             // Only the owner's own authenticated phone, calling its own mailbox, may skip the PIN.

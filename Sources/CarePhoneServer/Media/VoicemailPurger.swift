@@ -6,7 +6,7 @@ import Voicemail
 /// message is never listed without its audio), then the audio files. Runs at start and hourly.
 struct VoicemailPurger: Sendable {
     let store: any MailboxStore
-    let folder: URL
+    let audio: any MessageAudioStore
     let retention: TimeInterval
     let logger: Logger
 
@@ -16,7 +16,7 @@ struct VoicemailPurger: Sendable {
         do {
             let gone = try store.purge(deletedBefore: now.addingTimeInterval(-retention))
             for message in gone {
-                try? FileManager.default.removeItem(at: folder.appendingPathComponent(message.audioFile))
+                audio.remove(message.audioFile)
             }
             if !gone.isEmpty { logger.info("deleted voicemail purged", metadata: ["messages": "\(gone.count)"]) }
             return gone.count

@@ -15,9 +15,10 @@ public protocol CallAudio: AnyObject, Sendable {
     func nextDigit(timeout: Duration) async throws -> Character?
     /// Forgets keys pressed so far.
     func clearDigits() async
-    /// Records what the caller says into a 16-bit PCM WAVE file at `url`, until they hang up,
-    /// press one of `stopKeys`, `maxDuration` passes or `silenceLimit` of silence follows speech.
-    func record(to url: URL, maxDuration: Duration, silenceLimit: Duration, stopKeys: Set<Character>) async throws -> Recording
+    /// Records what the caller says, until they hang up, press one of `stopKeys`, `maxDuration`
+    /// passes or `silenceLimit` of silence follows speech. The audio stays in memory (a few MB
+    /// at most), so nothing unencrypted ever reaches the disk; the caller stores it.
+    func record(maxDuration: Duration, silenceLimit: Duration, stopKeys: Set<Character>) async throws -> Recording
 }
 
 /// How a recording went.
@@ -31,12 +32,18 @@ public struct Recording: Sendable, Equatable {
     public var end: End
     /// Whether anything louder than silence was heard.
     public var heardVoice: Bool
+    /// The audio: 16-bit samples at 8 kHz, mono.
+    public var samples: [Int16]
 
-    public init(duration: Duration, end: End, heardVoice: Bool) {
+    public init(duration: Duration, end: End, heardVoice: Bool, samples: [Int16] = []) {
         self.duration = duration
         self.end = end
         self.heardVoice = heardVoice
+        self.samples = samples
     }
+
+    /// The audio as a 16-bit PCM WAVE file.
+    public var wav: [UInt8] { (try? WAVFile(samples: samples).serialized()) ?? [] }
 }
 
 public enum CallAudioError: Error, Sendable, Equatable {

@@ -51,7 +51,13 @@ public final class PromptLibrary: @unchecked Sendable {
 
     /// Reads a WAVE file as 8 kHz mono samples.
     public static func load(_ url: URL) -> [Int16]? {
-        guard let data = try? Data(contentsOf: url), let wav = try? WAVFile(parsing: data, recoveringTruncatedData: true) else { return nil }
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return samples(ofWAV: [UInt8](data))
+    }
+
+    /// A WAVE file's audio as 8 kHz mono samples; nil if it is not one (or its rate is not 8-48 kHz).
+    public static func samples(ofWAV bytes: [UInt8]) -> [Int16]? {
+        guard let wav = try? WAVFile(parsing: bytes, recoveringTruncatedData: true), (8000...48000).contains(wav.sampleRate) else { return nil }
         return monoAt8kHz(wav.samples, channels: Int(wav.channels), rate: Int(wav.sampleRate))
     }
 
