@@ -36,20 +36,7 @@ public enum PINHash {
         return value
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
-    }
+    private static func hex(_ bytes: [UInt8]) -> String { Hex.encode(bytes) }
 
-    private static func bytes(_ text: Substring) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
-        }
-        return out
-    }
+    private static func bytes(_ text: Substring) -> [UInt8]? { Hex.decode(text) }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SIPCore
 import Voicemail
 
 /// Message audio encrypted at rest (the design's PHI rule): AES-256-GCM with a key from a key
@@ -63,13 +64,13 @@ enum EncryptionKeyFile {
     static func loadOrCreate(_ path: String) throws -> (key: SymmetricKey, created: Bool) {
         if let text = try? String(contentsOfFile: path, encoding: .utf8) {
             let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard hex.count == 64, let bytes = Self.bytes(hex) else {
+            guard hex.count == 64, let bytes = Hex.decode(hex) else {
                 throw ConfigurationError("\(path): the encryption key file must hold 64 hex digits (a 256-bit key)")
             }
             return (SymmetricKey(data: bytes), false)
         }
         let key = SymmetricKey(size: .bits256)
-        let hex = key.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        let hex = key.withUnsafeBytes { Hex.encode($0) }
         let url = URL(fileURLWithPath: path)
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -78,17 +79,5 @@ enum EncryptionKeyFile {
             throw ConfigurationError("\(path): cannot create the encryption key file (\(error)); set encryption_key_file")
         }
         return (key, true)
-    }
-
-    private static func bytes(_ hex: String) -> [UInt8]? {
-        var result: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            result.append(byte)
-            index = next
-        }
-        return result
     }
 }
