@@ -45,6 +45,8 @@ let package = Package(
         ),
         .target(name: "Voicemail", dependencies: ["SIPCore", "Media"]),
         .target(name: "Dialplan"),
+        .target(name: "Scheduling"),
+        .target(name: "Messaging"),
         .target(name: "Calls", dependencies: ["SIPCore", "SIPTransaction", "Dialplan", "Directory", "Registrar"]),
         .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls", "Voicemail"]),
         .target(
@@ -82,6 +84,8 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "MediaEngineTests", dependencies: ["MediaEngine", "Media"]),
         .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "Media"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
             name: "CarePhoneServerTests",

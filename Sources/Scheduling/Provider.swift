@@ -1,0 +1,21 @@
+import Foundation
+
+/// A clinician whose calendar patients are booked into.
+public struct Provider: Sendable, Hashable, Codable, Identifiable {
+    /// Storage identifier of the provider.
+    public var id: Int64
+    /// The user account the provider signs in with; used by `SchedulingPolicy` to recognise them.
+    public var userID: Int64
+    /// Name shown to staff, e.g. "Dr. Anna Rossi".
+    public var displayName: String
+    /// IANA time zone identifier the provider works in, e.g. "Europe/Rome".
+    public var timeZoneIdentifier: String
+
+    /// Creates a provider.
+    public init(id: Int64, userID: Int64, displayName: String, timeZoneIdentifier: String) {
+        self.id = id
+        self.userID = userID
+        self.displayName = displayName
+        self.timeZoneIdentifier = timeZoneIdentifier
+    }
+}
