@@ -56,7 +56,9 @@ public struct ReminderTemplate: Sendable, Hashable {
         _ values: ReminderValues, locale: String, timeZone: String
     ) throws(ReminderTemplateError) -> String {
         guard let zone = TimeZone(identifier: timeZone) else { throw .unknownTimeZone(timeZone) }
-        let format = VisitDateFormat(locale: locale, timeZone: zone)
+        // The date in the template's language: a French patient gets the English template, so an
+        // English date (and no accents that would force UCS-2), not "mardi 25 août".
+        let format = VisitDateFormat(locale: ReminderLanguage(locale: locale).rawValue, timeZone: zone)
         return parts.map { part in
             switch part {
             case .literal(let text): text

@@ -8,6 +8,8 @@ enum ReplyKeywords {
     /// of the visit, because carriers treat it so.
     static let anyLocale: [String: Reply] = [
         "STOP": .stop, "STOPALL": .stop, "UNSUBSCRIBE": .stop, "CANCEL": .stop, "END": .stop, "QUIT": .stop,
+        // 47 CFR 64.1200(a)(10) (FCC, 2024) names these too.
+        "REVOKE": .stop, "OPT OUT": .stop, "OPT-OUT": .stop, "OPTOUT": .stop,
         "START": .start, "UNSTOP": .start,
         "HELP": .help, "INFO": .help,
     ]

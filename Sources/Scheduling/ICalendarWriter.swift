@@ -104,6 +104,13 @@ public struct ICalendarWriter: Sendable {
     /// `NAME;TZID=zone:local` (RFC 5545 §3.3.5 form #3), or UTC form #2 when the zone is unknown.
     static func dateTimeProperty(_ name: String, _ date: Date, zone identifier: String) -> String {
         guard let zone = TimeZone(identifier: identifier) else { return "\(name):\(utcDateTime(date))" }
+        // §3.3.5: a local time repeated at a fall-back change means its first occurrence; an
+        // instant in the second one can only be written in UTC.
+        var calendar = Foundation.Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let local = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let whole = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+        guard let back = calendar.date(from: local), back == whole else { return "\(name):\(utcDateTime(date))" }
         return "\(name);TZID=\(identifier):\(format(date, in: zone, suffix: ""))"
     }
 

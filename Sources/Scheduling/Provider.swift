@@ -4,6 +4,8 @@ import Foundation
 public struct Provider: Sendable, Hashable, Codable, Identifiable {
     /// Storage identifier of the provider.
     public var id: Int64
+    /// The organisation (clinic) whose calendar this is.
+    public var organisationID: Int64
     /// The user account the provider signs in with; used by `SchedulingPolicy` to recognise them.
     public var userID: Int64
     /// Name shown to staff, e.g. "Dr. Anna Rossi".
@@ -12,8 +14,9 @@ public struct Provider: Sendable, Hashable, Codable, Identifiable {
     public var timeZoneIdentifier: String
 
     /// Creates a provider.
-    public init(id: Int64, userID: Int64, displayName: String, timeZoneIdentifier: String) {
+    public init(id: Int64, organisationID: Int64, userID: Int64, displayName: String, timeZoneIdentifier: String) {
         self.id = id
+        self.organisationID = organisationID
         self.userID = userID
         self.displayName = displayName
         self.timeZoneIdentifier = timeZoneIdentifier

@@ -18,6 +18,8 @@ extension RecurrenceRule {
     /// - At most `limit` dates are returned, which bounds rules without COUNT or UNTIL.
     public func expand(start: Date, timeZone: TimeZone, exceptions: Set<Date> = [], limit: Int) -> [Date] {
         guard limit > 0 else { return [] }
+        // Bounded, so the period arithmetic below cannot overflow whatever a caller passes.
+        let limit = Swift.min(limit, 100_000)
         var zoned = Foundation.Calendar(identifier: .gregorian)
         zoned.timeZone = timeZone
         let local = zoned.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: start)

@@ -27,8 +27,8 @@ extension RecurrenceRule {
 
         var interval = 1
         if let text = values["INTERVAL"] {
-            guard let value = Int(text), value >= 1 else {
-                throw .invalidValue(part: "INTERVAL", value: text, expected: "a whole number of 1 or more")
+            guard let value = Int(text), RecurrenceRule.intervals.contains(value) else {
+                throw .invalidValue(part: "INTERVAL", value: text, expected: "a whole number from 1 to \(RecurrenceRule.intervals.upperBound)")
             }
             interval = value
         }
@@ -61,7 +61,7 @@ extension RecurrenceRule {
             }
         }
 
-        self.init(frequency: frequency, interval: interval, end: end, byDay: byDay)
+        try self.init(frequency: frequency, interval: interval, end: end, byDay: byDay)
     }
 
     /// RFC 5545 §3.3.5 form #2 (UTC): `YYYYMMDDTHHMMSSZ`.

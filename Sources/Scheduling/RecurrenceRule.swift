@@ -54,8 +54,20 @@ public struct RecurrenceRule: Sendable, Hashable {
     /// BYDAY for WEEKLY rules; empty means the weekday of the start.
     public var byDay: Set<Weekday>
 
-    /// Creates a rule directly.
-    public init(frequency: Frequency, interval: Int = 1, end: End = .never, byDay: Set<Weekday> = []) {
+    /// INTERVAL values accepted: enough for any real series, and small enough that period
+    /// arithmetic cannot overflow.
+    public static let intervals = 1...1000
+
+    /// Creates a rule directly, refusing what the parser refuses (so `text` always parses back to
+    /// the same rule).
+    public init(frequency: Frequency, interval: Int = 1, end: End = .never, byDay: Set<Weekday> = []) throws(RecurrenceRuleError) {
+        guard Self.intervals.contains(interval) else {
+            throw .invalidValue(part: "INTERVAL", value: String(interval), expected: "a whole number from 1 to \(Self.intervals.upperBound)")
+        }
+        if case .count(let count) = end, count < 1 {
+            throw .invalidValue(part: "COUNT", value: String(count), expected: "a whole number of 1 or more")
+        }
+        if frequency != .weekly, !byDay.isEmpty { throw .byDayRequiresWeekly(frequency) }
         self.frequency = frequency
         self.interval = interval
         self.end = end

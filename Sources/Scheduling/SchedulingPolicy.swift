@@ -14,18 +14,21 @@ public enum OrganisationRole: String, Sendable, Hashable, Codable, CaseIterable 
 public struct ActingUser: Sendable, Hashable {
     /// The user's identifier.
     public var id: Int64
-    /// The user's role in the provider's organisation.
+    /// The organisation the user belongs to; the role holds there only.
+    public var organisationID: Int64
+    /// The user's role in that organisation.
     public var role: OrganisationRole
 
     /// Creates an acting user.
-    public init(id: Int64, role: OrganisationRole) {
+    public init(id: Int64, organisationID: Int64, role: OrganisationRole) {
         self.id = id
+        self.organisationID = organisationID
         self.role = role
     }
 
     /// Creates an acting user from a stored role name; unknown names get the least privilege, `member`.
-    public init(id: Int64, roleName: String) {
-        self.init(id: id, role: OrganisationRole(rawValue: roleName.lowercased()) ?? .member)
+    public init(id: Int64, organisationID: Int64, roleName: String) {
+        self.init(id: id, organisationID: organisationID, role: OrganisationRole(rawValue: roleName.lowercased()) ?? .member)
     }
 }
 
@@ -75,6 +78,8 @@ public struct SchedulingPolicy: Sendable {
     public func authorize(
         _ action: SchedulingAction, by user: ActingUser, for provider: Provider, delegations: [Delegation]
     ) throws(SchedulingRefusal) -> SchedulingGrant {
+        // Roles and delegations hold within one organisation: another clinic's admin is nobody here.
+        guard user.organisationID == provider.organisationID else { throw .notDelegated(providerID: provider.id) }
         if user.id == provider.userID { return .ownCalendar }
         switch user.role {
         case .owner, .admin:

@@ -84,4 +84,11 @@ import Testing
         #expect(ReminderLanguage(locale: "zh-CN") == .english)
         #expect(ReminderLanguage(locale: "fr") == .english)
     }
+
+    /// A locale without templates gets the English template and an English date: no French
+    /// accents that would force UCS-2.
+    @Test func otherLocalesGetEnglishDates() throws {
+        let template = try ReminderTemplate("{date}")
+        #expect(try template.render(Self.values, locale: "fr-FR", timeZone: "Europe/Rome") == "Tuesday, May 25")
+    }
 }

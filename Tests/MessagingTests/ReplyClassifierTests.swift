@@ -67,4 +67,10 @@ import Testing
         #expect(ReplyClassifier.normalised("  Ｓì!! ") == "SI")
         #expect(ReplyClassifier.normalised("「確認」") == "確認")
     }
+
+    /// 47 CFR 64.1200(a)(10): revoke and opt out end texts too, in any locale.
+    @Test(arguments: ["revoke", "Opt out", "opt-out", "OPTOUT"])
+    func fccOptOutWords(_ text: String) {
+        #expect(ReplyClassifier.classify(text, locale: "it") == .stop)
+    }
 }

@@ -74,4 +74,14 @@ import Testing
         let text = writer.document(for: [appointment], stamp: stamp)
         #expect(text.contains("DTSTART:20270329T070000Z\r\n"))
     }
+
+    /// RFC 5545 §3.3.5: a local time repeated by a fall-back change names its first occurrence,
+    /// so an instant in the second one is written in UTC.
+    @Test func theRepeatedHourAtFallBackIsWrittenInUTC() {
+        // 2027-11-07 in New York: 01:30 EDT is 05:30Z, 01:30 EST is 06:30Z.
+        let first = Date(timeIntervalSince1970: 1_825_565_400)  // 2027-11-07T05:30:00Z
+        let second = first.addingTimeInterval(3600)
+        #expect(ICalendarWriter.dateTimeProperty("DTSTART", first, zone: "America/New_York") == "DTSTART;TZID=America/New_York:20271107T013000")
+        #expect(ICalendarWriter.dateTimeProperty("DTSTART", second, zone: "America/New_York") == "DTSTART:20271107T063000Z")
+    }
 }

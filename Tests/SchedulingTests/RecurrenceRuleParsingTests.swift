@@ -41,7 +41,7 @@ import Testing
         ("FREQ=DAILY;COUNT=0", .invalidValue(part: "COUNT", value: "0", expected: "a whole number of 1 or more")),
         (
             "FREQ=DAILY;INTERVAL=two",
-            .invalidValue(part: "INTERVAL", value: "TWO", expected: "a whole number of 1 or more")
+            .invalidValue(part: "INTERVAL", value: "TWO", expected: "a whole number from 1 to 1000")
         ),
         (
             "FREQ=WEEKLY;BYDAY=1MO",
@@ -63,5 +63,17 @@ import Testing
     @Test func errorMessagesNameThePart() {
         #expect(RecurrenceRuleError.unsupportedPart("BYMONTHDAY").description.hasPrefix("BYMONTHDAY is not supported"))
         #expect(RecurrenceRuleError.countAndUntil.description.contains("COUNT and UNTIL"))
+    }
+
+    /// Huge intervals would overflow the period arithmetic; rules made directly follow the
+    /// parser's rules, so their text always parses back.
+    @Test func boundsAndDirectRulesAreChecked() throws {
+        #expect(throws: RecurrenceRuleError.self) { try RecurrenceRule(parsing: "FREQ=WEEKLY;INTERVAL=9223372036854775807") }
+        #expect(throws: RecurrenceRuleError.self) { try RecurrenceRule(parsing: "FREQ=DAILY;INTERVAL=1001") }
+        #expect(throws: RecurrenceRuleError.self) { try RecurrenceRule(frequency: .daily, byDay: [.monday]) }
+        #expect(throws: RecurrenceRuleError.self) { try RecurrenceRule(frequency: .daily, interval: 0) }
+        let rule = try RecurrenceRule(frequency: .weekly, interval: 1000, byDay: [.monday])
+        #expect(try RecurrenceRule(parsing: rule.text) == rule)
+        #expect(rule.expand(start: Date(timeIntervalSince1970: 1_800_000_000), timeZone: .gmt, limit: .max).count > 0)
     }
 }
