@@ -12,10 +12,15 @@ public struct ReminderOffset: Sendable, Hashable, Comparable, CustomStringConver
     /// Elapsed minutes after the days, below 24 h.
     public let minutes: Int
 
-    /// Fails for negative values or `hours`/`minutes` that add up to a day or more.
+    /// Days a reminder may precede its visit: a year, which also keeps the arithmetic far from overflow.
+    public static let maximumDays = 366
+
+    /// Fails for negative values, more than ``maximumDays`` days, or `hours`/`minutes` that add up
+    /// to a day or more.
     public init?(days: Int = 0, hours: Int = 0, minutes: Int = 0) {
+        guard (0...Self.maximumDays).contains(days), (0..<24).contains(hours), (0..<(24 * 60)).contains(minutes) else { return nil }
         let elapsed = hours * 60 + minutes
-        guard days >= 0, hours >= 0, minutes >= 0, elapsed < 24 * 60 else { return nil }
+        guard elapsed < 24 * 60 else { return nil }
         self.days = days
         self.minutes = elapsed
     }

@@ -40,4 +40,11 @@ import Testing
         #expect(!quiet.contains(try #require(LocalTime(hour: 8))))
         #expect(!quiet.contains(try #require(LocalTime(hour: 20, minute: 59))))
     }
+
+    @Test func absurdOffsetsAreRefusedNotOverflowed() {
+        #expect(ReminderOffset.hours(.max) == nil)
+        #expect(ReminderOffset(hours: .max) == nil)
+        #expect(ReminderOffset(days: 367) == nil)
+        #expect(ReminderOffset(days: 366)?.nominalMinutes == 366 * 24 * 60)
+    }
 }
