@@ -35,13 +35,11 @@ extension B2BUA {
         switch request.method {
         case .bye:
             reply(200)
-            if call.phase == .answered {
+            if call.phase == .answered || call.answeredByServer {
+                // A caller the server answered has no other side yet: hangUp cancels the legs
+                // still ringing for it and ends the call.
                 log(.info, "hang-up", ["call": call.id, "by": side.name])
                 hangUp(call, side: side.other, endedBy: side.name)
-            } else if call.answeredByServer {
-                log(.info, "hang-up", ["call": call.id, "by": side.name])
-                cancelLegs(call)
-                end(call, outcome: .answered, failureCode: nil, endedBy: side.name)
             } else {
                 // §15: a caller may end an early dialog with BYE, like a CANCEL.
                 finishUnanswered(call, code: 487, reason: "Request Terminated", outcome: .cancelled)

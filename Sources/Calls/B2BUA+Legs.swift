@@ -297,22 +297,10 @@ extension B2BUA {
         call.answeredBy = leg.target.description
         var dialog = Self.calleeDialog(leg: leg, response: response)
         dialogs[dialog.key] = (call, .callee)
-        if call.answeredByServer {
-            // The caller already has the server's answer: ACK the callee and join the media.
-            let sequence = leg.invite.headers[HeaderName.cseq].flatMap { try? CSeq(parsing: $0) }?.sequence ?? 1
-            let ack = ackRequest(&dialog, sequence: sequence, body: [], contentType: nil)
-            call.calleeACK = ack
-            signalling.sendACK(ack, to: dialog.destination)
-            call.b = dialog
-            media?.calleeAnswered(callID: call.id, answer: response.body)
-            call.sessionInterval = SessionTimer.interval(in: response.headers)
-            restartSessionTimer(call)
-            log(.info, "answered", ["call": call.id, "by": leg.target.description])
-            return
-        }
-        // Offer in the INVITE: ACK at once. Late offer: the caller's ACK carries the answer.
+        // Offer in the leg's INVITE (the caller's, or the server's own for a caller it
+        // answered): ACK at once. Late offer: the caller's ACK carries the answer.
         let sequence = leg.invite.headers[HeaderName.cseq].flatMap { try? CSeq(parsing: $0) }?.sequence ?? 1
-        if call.invite.body.isEmpty {
+        if leg.invite.body.isEmpty {
             call.awaitingCallerACK = true
         } else {
             let ack = ackRequest(&dialog, sequence: sequence, body: [], contentType: nil)
@@ -320,18 +308,23 @@ extension B2BUA {
             signalling.sendACK(ack, to: dialog.destination)
         }
         call.b = dialog
-        var ok = SIPResponse(replyingTo: call.invite, statusCode: 200, toTag: call.a.localTag)
-        copyRecordRoute(of: call, to: &ok)
-        ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
-        ok.headers.add(HeaderName.allow, Self.allow)
-        copyRelayed(from: response.headers, to: &ok.headers)
-        requireTimer(if: response.headers, callerSupports: call.invite.headers, into: &ok.headers)
-        if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
-            ok.headers.add(HeaderName.contentType, type)
-            ok.body = mediaBody(response.body, contentType: type, call: call, towards: .caller)
+        if call.answeredByServer {
+            // The caller already has the server's answer: join the media, no 200 to send.
+            media?.calleeAnswered(callID: call.id, answer: response.body)
+        } else {
+            var ok = SIPResponse(replyingTo: call.invite, statusCode: 200, toTag: call.a.localTag)
+            copyRecordRoute(of: call, to: &ok)
+            ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
+            ok.headers.add(HeaderName.allow, Self.allow)
+            copyRelayed(from: response.headers, to: &ok.headers)
+            requireTimer(if: response.headers, callerSupports: call.invite.headers, into: &ok.headers)
+            if !response.body.isEmpty, let type = response.headers[HeaderName.contentType] {
+                ok.headers.add(HeaderName.contentType, type)
+                ok.body = mediaBody(response.body, contentType: type, call: call, towards: .caller)
+            }
+            // The ACK carries the INVITE's CSeq, whatever the caller sent since (§13.2.2.4).
+            send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.inviteCSeq)
         }
-        // The ACK carries the INVITE's CSeq, whatever the caller sent since (§13.2.2.4).
-        send2xx(ok, call: call, to: .caller, transaction: call.inviteTransaction, cseq: call.inviteCSeq)
         // RFC 4028 §7.2: without Session-Expires in the 2xx there is no session expiration.
         call.sessionInterval = SessionTimer.interval(in: response.headers)
         restartSessionTimer(call)
@@ -339,7 +332,7 @@ extension B2BUA {
     }
 
     /// RFC 3261 §12.1.1: responses that create a dialog carry the request's Record-Route.
-    private func copyRecordRoute(of call: Call, to response: inout SIPResponse) {
+    func copyRecordRoute(of call: Call, to response: inout SIPResponse) {
         for value in call.invite.headers.values(HeaderName.recordRoute) {
             response.headers.add(HeaderName.recordRoute, value)
         }

@@ -26,11 +26,11 @@ extension B2BUA {
                     dialogs[call.a.key] = nil
                     let tag = Registrar.newTag()
                     call.a.localTag = tag
-                    call.a.localHeader = (call.invite.headers[HeaderName.to] ?? "<\(call.invite.uriString)>") + ";tag=\(tag)"
+                    call.a.localHeader = Self.localHeader(answering: call.invite, tag: tag)
                     dialogs[call.a.key] = (call, .caller)
                 }
                 var ok = SIPResponse(replyingTo: call.invite, statusCode: 200, toTag: call.a.localTag)
-                for value in call.invite.headers.values(HeaderName.recordRoute) { ok.headers.add(HeaderName.recordRoute, value) }
+                copyRecordRoute(of: call, to: &ok)
                 ok.headers.add(HeaderName.contact, contact(towards: call.a.destination))
                 ok.headers.add(HeaderName.allow, Self.allow)
                 ok.headers.add(HeaderName.contentType, "application/sdp")
@@ -69,21 +69,12 @@ extension B2BUA {
             if let contact = routing.contacts?.firstURI {
                 call.a.remoteTarget = contact
             }
-            var response: SIPResponse
-            if request.body.isEmpty && request.method == .update {
-                // RFC 3311 §5.2: an UPDATE without an offer gets an answer without one.
-                response = SIPResponse(replyingTo: request, statusCode: 200)
-            } else if request.body.isEmpty {
-                // A re-INVITE without SDP: our offer in the 2xx, the answer in the ACK.
-                response = SIPResponse(replyingTo: request, statusCode: 200)
-                if case .sdp(let sdp) = media.answerCaller(callID: call.id, offer: []) {
-                    response.headers.add(HeaderName.contentType, "application/sdp")
-                    response.body = sdp
-                }
-            } else {
+            var response = SIPResponse(replyingTo: request, statusCode: 200)
+            // RFC 3311 §5.2: an UPDATE without an offer gets an answer without one. A re-INVITE
+            // without SDP gets our offer (answered in the ACK); an offer gets our answer.
+            if !(request.body.isEmpty && request.method == .update) {
                 switch media.answerCaller(callID: call.id, offer: request.body) {
                 case .sdp(let sdp):
-                    response = SIPResponse(replyingTo: request, statusCode: 200)
                     response.headers.add(HeaderName.contentType, "application/sdp")
                     response.body = sdp
                 case .refused:
@@ -115,11 +106,12 @@ extension B2BUA {
         } else if contentType.hasPrefix("application/dtmf") {
             value = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        guard let value, value.count == 1, let key = value.first, "0123456789*#ABCD".contains(key.uppercased()) else {
-            if let value, value == "10" { return "*" }
-            if let value, value == "11" { return "#" }
-            return nil
+        // A key, or its RFC 4733 event code (some phones send `Signal=10` for `*`, `11` for `#`).
+        switch value?.uppercased() {
+        case "10": return "*"
+        case "11": return "#"
+        case let key? where key.count == 1 && "0123456789*#ABCD".contains(key): return Character(key)
+        default: return nil
         }
-        return Character(key.uppercased())
     }
 }

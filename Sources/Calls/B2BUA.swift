@@ -98,10 +98,8 @@ public final class B2BUA {
             DialplanCall(context: entry, dialed: dialed, caller: caller.number, callerName: caller.displayName, now: signalling.now),
             calendar: calendar)
         let toTag = Registrar.newTag()
-        var toHeader = request.headers[HeaderName.to] ?? "<\(request.uriString)>"
-        toHeader += ";tag=\(toTag)"
         let dialog = DialogState(
-            callID: routing.callID, localHeader: toHeader, localTag: toTag,
+            callID: routing.callID, localHeader: Self.localHeader(answering: request, tag: toTag), localTag: toTag,
             remoteHeader: request.headers[HeaderName.from] ?? "", remoteTarget: routing.contacts?.firstURI ?? request.headers[HeaderName.from].flatMap { try? NameAddress(parsing: $0).uri.description } ?? "",
             routeSet: request.headers.listElements(HeaderName.recordRoute), localCSeq: 0,
             remoteCSeq: routing.cseq.sequence, destination: source)
@@ -115,6 +113,11 @@ public final class B2BUA {
         signalling.respond(SIPResponse(replyingTo: request, statusCode: 100), to: transaction)
         log(.info, "call started", ["call": call.id, "caller": caller.number, "dialed": dialed, "context": entry])
         advance(call, after: .start)
+    }
+
+    /// Our To header in the caller's dialog: its To with our tag.
+    static func localHeader(answering invite: SIPRequest, tag: String) -> String {
+        (invite.headers[HeaderName.to] ?? "<\(invite.uriString)>") + ";tag=\(tag)"
     }
 
     /// Letters, digits and `* # + - . _`: what phone numbers, extensions and service codes use.
@@ -224,8 +227,8 @@ public final class B2BUA {
     func finishUnanswered(_ call: Call, code: Int, reason: String?, outcome: CallOutcome) {
         guard call.phase == .routing || call.phase == .ringing else { return }
         if call.answeredByServer {
-            // The caller already has our 2xx: the call ends with a BYE instead.
-            cancelLegs(call)
+            // The caller already has our 2xx: the call ends with a BYE instead (and legs still
+            // ringing are cancelled by hangUp).
             hangUp(call, side: .caller, endedBy: code == 487 ? "caller" : "dialplan")
             return
         }

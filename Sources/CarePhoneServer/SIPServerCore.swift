@@ -25,7 +25,9 @@ final class SIPServerCore: SIPTransportDelegate, @unchecked Sendable {
     /// B2BUA). Path, outbound and GRUU are stored or parsed but not answered as RFC
     /// 3327/5626/5627 require, so `Require:` with those gets 420.
     private let inspection = RequestInspection(
-        allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel, .update, .info, .subscribe], supportedExtensions: ["timer"])
+        allowedMethods: [.register, .options, .invite, .ack, .bye, .cancel, .update, .info, .subscribe], supportedExtensions: ["timer"],
+        // SDP, and the DTMF bodies of INFO (the key fallback of phones without RFC 4733).
+        acceptedContentTypes: ["application/sdp", "application/dtmf-relay", "application/dtmf"])
     /// Message-waiting subscriptions and NOTIFYs; set up by `configureCalls`.
     var messageWaiting: MessageWaiting?
     /// The call controller; set up by `configureCalls`.

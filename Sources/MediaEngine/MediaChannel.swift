@@ -139,7 +139,7 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
     private func tick() {
         guard var p = player else { return }
         let elapsed = NIODeadline.now() - p.start
-        for packet in p.pacer.frames(upTo: .nanoseconds(elapsed.nanoseconds)) { endpoint.send(packet) }
+        for packet in p.pacer.frames(upTo: Duration(elapsed)) { endpoint.send(packet) }
         player = p
         if p.pacer.isFinished { stopPlayer() }
     }
@@ -163,7 +163,7 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
             let sender = DTMFSender(payloadType: payloadType)
             let schedule = sender.packets(for: digit, length: length, timestamp: currentTimestamp, stream: &stream)
             let futures = schedule.map { item in
-                loop.scheduleTask(in: .nanoseconds(Int64(item.offset / .nanoseconds(1)))) { [weak self] in self?.endpoint.send(item.packet) }.futureResult
+                loop.scheduleTask(in: TimeAmount(item.offset)) { [weak self] in self?.endpoint.send(item.packet) }.futureResult
             }
             return EventLoopFuture.andAllSucceed(futures, on: loop)
         }.get()
@@ -174,7 +174,7 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
             guard !hungUp else { return loop.makeFailedFuture(CallAudioError.hungUp) }
             if !digits.isEmpty { return loop.makeSucceededFuture(digits.removeFirst()) }
             let promise = loop.makePromise(of: Character?.self)
-            let task = loop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) { [weak self] in
+            let task = loop.scheduleTask(in: TimeAmount(timeout)) { [weak self] in
                 guard let self, let waiter = self.digitWaiter else { return }
                 self.digitWaiter = nil
                 waiter.promise.succeed(nil)
@@ -208,9 +208,9 @@ public final class MediaChannel: CallAudio, @unchecked Sendable {
     private func recorderTick() {
         guard let r = recorder else { return }
         let now = NIODeadline.now()
-        if now - r.start >= .nanoseconds(Int64(r.maxDuration / .nanoseconds(1))) {
+        if now - r.start >= TimeAmount(r.maxDuration) {
             finishRecording(.maxDuration)
-        } else if r.heardVoice, now - r.lastVoice >= .nanoseconds(Int64(r.silenceLimit / .nanoseconds(1))) {
+        } else if r.heardVoice, now - r.lastVoice >= TimeAmount(r.silenceLimit) {
             finishRecording(.silence)
         }
     }

@@ -23,8 +23,8 @@ public final class MediaEndpoint: @unchecked Sendable {
     private var closed = false
 
     /// Where RTP and RTCP go: from SDP, then latched to the real source.
-    public private(set) var remote: SocketAddress?
-    public private(set) var remoteRTCP: SocketAddress?
+    private var remote: SocketAddress?
+    private var remoteRTCP: SocketAddress?
     private var latched = false
     /// The address the far end's SDP gave, to tell a new SDP from a repeated one.
     private var sdpRemote: SocketAddress?
@@ -39,7 +39,6 @@ public final class MediaEndpoint: @unchecked Sendable {
     private let statsLock = NIOLock()
     private var statistics: RTPStatistics?
     private var packetsReceived = 0
-    public private(set) var packetsSent = 0
     /// Last round-trip time measured from an RTCP receiver report (relay only).
     private var roundTrip: Duration?
     /// Sender reports forwarded out of this endpoint: NTP middle → when (for RTT from RRs).
@@ -121,7 +120,6 @@ public final class MediaEndpoint: @unchecked Sendable {
         let bytes = packet.serialized()
         var buffer = rtp.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
-        packetsSent += 1
         rtp.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
     }
 
@@ -182,7 +180,6 @@ public final class MediaEndpoint: @unchecked Sendable {
     /// Sends a relayed datagram out of this endpoint unchanged.
     fileprivate func forward(_ buffer: ByteBuffer, rtcp isRTCP: Bool = false) {
         guard !closed, let channel = isRTCP ? rtcp : rtp, let target = isRTCP ? remoteRTCP : remote else { return }
-        packetsSent += isRTCP ? 0 : 1
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: target, data: buffer), promise: nil)
     }
 

@@ -155,7 +155,7 @@ final class TestPhone: @unchecked Sendable {
     }
 
     /// A request inside the caller's dialog (re-INVITE, BYE, ...), bumping its CSeq.
-    func inDialog(_ method: String, _ dialog: inout CallerDialog, body: String = "", headers: [String] = []) throws {
+    func inDialog(_ method: String, _ dialog: inout CallerDialog, body: String = "", contentType: String = "application/sdp", headers: [String] = []) throws {
         if method != "ACK" { dialog.cseq += 1 }
         var lines = [
             "\(method) \(dialog.remoteTarget) SIP/2.0",
@@ -164,7 +164,7 @@ final class TestPhone: @unchecked Sendable {
             "CSeq: \(dialog.cseq) \(method)", "Contact: <\(contact)>",
         ]
         lines += headers
-        if !body.isEmpty { lines.append("Content-Type: application/sdp") }
+        if !body.isEmpty { lines.append("Content-Type: \(contentType)") }
         lines.append("Content-Length: \(body.utf8.count)")
         try client.send(lines.joined(separator: "\r\n") + "\r\n\r\n" + body)
     }

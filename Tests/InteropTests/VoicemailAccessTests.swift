@@ -60,7 +60,9 @@ extension InteropTests {
             #expect(row.stdout == "1|1\n", "the message is heard and deleted: \(row.stdout)")
         }
 
-        /// Wrong PINs: three tries per call, then the call ends; the mailbox is untouched.
+        /// Wrong PINs: three tries per call, then the call ends; the mailbox is untouched. The
+        /// first try comes as SIP INFO (`application/dtmf-relay`, the fallback for phones without
+        /// RFC 4733), the others as RFC 4733 events.
         @Test func wrongPINsEndTheCall() throws {
             let setup = try SIPpCallTests.Setup("voicemail-wrong-pin")
             defer { setup.close() }
@@ -70,8 +72,14 @@ extension InteropTests {
             defer { caller.close() }
             let rtp = try RTPPeer()
             defer { rtp.close() }
-            let (_, server) = try caller.answeredCall("*97", media: rtp)
-            for _ in 0..<3 {
+            var (dialog, server) = try caller.answeredCall("*97", media: rtp)
+            for key in "9999#" {
+                try caller.inDialog("INFO", &dialog, body: "Signal=\(key)\r\nDuration=160\r\n", contentType: "application/dtmf-relay")
+                let ok = try #require(try caller.receiveResponse(callID: dialog.callID), "no answer to INFO \(key)")
+                #expect(ok.statusCode == 200, "INFO \(key): \(ok.statusLine)")
+            }
+            Thread.sleep(forTimeInterval: 0.3)
+            for _ in 0..<2 {
                 for key in "9999#" { try rtp.sendDigit(key, to: server) }
                 Thread.sleep(forTimeInterval: 0.3)
             }

@@ -38,6 +38,16 @@ final class CallMediaSession {
         return sdp.withOrigin(sessionID: sessionID, version: entry.version, host: host).serialized()
     }
 
+    /// Our offer from `endpoint`: what was agreed with the caller (no transcoding, so a callee
+    /// gets the caller's codec), or G.711 both laws and telephone-event when nothing was yet.
+    func offer(from endpoint: MediaEndpoint, towards side: CallSide) -> [UInt8] {
+        let agreed = callerAudio
+        let offer = SessionDescription.audio(
+            host: endpoint.host, port: endpoint.localPort, codecs: agreed.map { [$0.codec] } ?? [.muLaw, .aLaw],
+            dtmfPayloadType: agreed == nil ? 101 : agreed?.dtmfPayloadType, sessionID: sessionID, version: 0)
+        return stamp(offer, towards: side, host: endpoint.host)
+    }
+
     /// Relays RTP between the two sides (each side's packets leave through the other).
     func join() {
         guard let a = callerSide, let b = calleeSide else { return }

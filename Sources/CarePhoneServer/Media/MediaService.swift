@@ -117,14 +117,10 @@ final class MediaService: MediaRelay {
         guard !offer.isEmpty else {
             // Late offer (RFC 3264 §4 with RFC 3261 §13.2.1) or a re-INVITE without SDP: we
             // offer (what was agreed, if anything was), the ACK answers.
-            let agreed = session.callerAudio
-            let ours = SessionDescription.audio(
-                host: endpoint.host, port: endpoint.localPort, codecs: agreed.map { [$0.codec] } ?? [.muLaw, .aLaw],
-                dtmfPayloadType: agreed == nil ? 101 : agreed?.dtmfPayloadType, sessionID: session.sessionID, version: 0)
-            if agreed == nil {
+            if session.callerAudio == nil {
                 attachChannel(session, audio: NegotiatedAudio(codec: .muLaw, dtmfPayloadType: 101, remoteHost: "", remotePort: 0))
             }
-            return .sdp(session.stamp(ours, towards: .caller, host: endpoint.host))
+            return .sdp(session.offer(from: endpoint, towards: .caller))
         }
         let parsed: SessionDescription
         let audio: NegotiatedAudio
@@ -174,11 +170,7 @@ final class MediaService: MediaRelay {
         session.calleeSide = endpoint
         // A new party: whatever it relayed to before is forgotten.
         session.loop.execute { endpoint.peer = nil }
-        let audio = session.callerAudio
-        let offer = SessionDescription.audio(
-            host: endpoint.host, port: endpoint.localPort, codecs: audio.map { [$0.codec] } ?? [.muLaw, .aLaw],
-            dtmfPayloadType: audio == nil ? 101 : audio?.dtmfPayloadType, sessionID: session.sessionID, version: 0)
-        return session.stamp(offer, towards: .callee, host: endpoint.host)
+        return session.offer(from: endpoint, towards: .callee)
     }
 
     func calleeAnswered(callID: String, answer: [UInt8]) {
@@ -187,8 +179,7 @@ final class MediaService: MediaRelay {
             session.calleeSide?.setRemote(host: host, port: audio.section.port)
         }
         // The application (ringback, menu) stops; from now on the two parties hear each other.
-        session.ringback?.cancel()
-        session.ringback = nil
+        session.stopRingback()
         session.channel?.hangUp()
         session.channel = nil
         session.join()
@@ -284,7 +275,7 @@ final class MediaService: MediaRelay {
         case .voicemail(let mailbox, _): user = mailbox
         case .play, .menu: user = nil
         }
-        guard let user, let found = try? directory.users(organisationID: caller.organisationID).first(where: { $0.extension == user }) else { return fallback }
+        guard let user, let found = try? self.user(extension: user, organisationID: caller.organisationID) else { return fallback }
         return found.locale ?? fallback
     }
 
@@ -292,8 +283,13 @@ final class MediaService: MediaRelay {
     /// it is needed.
     func mailbox(organisationID: Int64, number: String) throws -> Mailbox? {
         if let existing = try mailboxes.mailbox(organisationID: organisationID, number: number) { return existing }
-        let user = try directory.users(organisationID: organisationID).first { $0.extension == number }
+        let user = try self.user(extension: number, organisationID: organisationID)
         return try mailboxes.mailbox(organisationID: organisationID, number: number, creatingFor: user.map { ($0.id, $0.extension) })
+    }
+
+    /// The user with `extension`, if any.
+    private func user(extension: String, organisationID: Int64) throws -> User? {
+        try directory.users(organisationID: organisationID).first { $0.extension == `extension` }
     }
 }
 
