@@ -46,9 +46,11 @@ let package = Package(
         .target(name: "Voicemail", dependencies: ["SIPCore", "Media"]),
         .target(name: "Dialplan"),
         .target(name: "Scheduling"),
-        .target(name: "Messaging"),
+        .target(name: "Messaging", dependencies: ["Scheduling"]),
         .target(name: "Calls", dependencies: ["SIPCore", "SIPTransaction", "Dialplan", "Directory", "Registrar"]),
-        .target(name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls", "Voicemail"]),
+        .target(
+            name: "Storage", dependencies: ["CSQLite", "SIPCore", "Directory", "Registrar", "Calls", "Voicemail", "Scheduling", "Messaging"]
+        ),
         .target(
             name: "HTTPAPI",
             dependencies: [

@@ -7,6 +7,9 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
         case inPerson
         case phone
         case video
+        /// Time blocked in the provider's calendar with no patient: a busy time, or an event
+        /// made in another calendar (CalDAV, an imported `.ics`).
+        case blocked
     }
 
     /// Where the appointment is in its life.
@@ -31,8 +34,16 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
     public var organisationID: Int64
     /// The provider who sees the patient.
     public var providerID: Int64
-    /// The patient being seen.
-    public var patientID: Int64
+    /// The patient being seen; nil for a `.blocked` time or an event made elsewhere.
+    public var patientID: Int64?
+    /// iCalendar UID (RFC 5545 §3.8.4.7), the same in every calendar the visit is synced to.
+    public var uid: String
+    /// What an event made elsewhere was called (its SUMMARY); nil for visits booked here.
+    public var title: String?
+    /// The video meeting of a `.video` visit.
+    public var meeting: Meeting?
+    /// The recurring series this occurrence belongs to.
+    public var seriesID: String?
     /// First instant of the appointment.
     public var start: Date
     /// Instant the appointment ends; must be after `start`.
@@ -54,9 +65,10 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
 
     /// Creates an appointment.
     public init(
-        id: Int64, organisationID: Int64, providerID: Int64, patientID: Int64, start: Date, end: Date,
+        id: Int64, organisationID: Int64, providerID: Int64, patientID: Int64?, start: Date, end: Date,
         bookedTimeZoneIdentifier: String, kind: Kind, location: String? = nil, status: Status = .booked,
-        version: Int = 1, changedBy: Int64, changedAt: Date
+        version: Int = 1, changedBy: Int64, changedAt: Date, uid: String? = nil, title: String? = nil,
+        meeting: Meeting? = nil, seriesID: String? = nil
     ) {
         self.id = id
         self.organisationID = organisationID
@@ -71,5 +83,12 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
         self.version = version
         self.changedBy = changedBy
         self.changedAt = changedAt
+        self.uid = uid ?? UUID().uuidString.lowercased()
+        self.title = title
+        self.meeting = meeting
+        self.seriesID = seriesID
     }
+
+    /// Booked or confirmed: the slot is held and reminders are due.
+    public var isPending: Bool { status == .booked || status == .confirmed }
 }

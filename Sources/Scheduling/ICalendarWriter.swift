@@ -36,7 +36,7 @@ public struct ICalendarWriter: Sendable {
             lines += ICalendarTimeZone(zone: zone).lines(covering: span)
         }
         for appointment in appointments {
-            lines += event(for: appointment, patient: patients[appointment.patientID], stamp: stamp)
+            lines += event(for: appointment, patient: appointment.patientID.flatMap { patients[$0] }, stamp: stamp)
         }
         lines.append("END:VCALENDAR")
         return lines.map { ICalendarText.fold($0) + "\r\n" }.joined()
@@ -59,15 +59,19 @@ public struct ICalendarWriter: Sendable {
     func event(for appointment: Appointment, patient: Patient?, stamp: Date) -> [String] {
         var lines = [
             "BEGIN:VEVENT",
-            "UID:appointment-\(appointment.id)@\(uidDomain)",
+            "UID:\(ICalendarText.escape(appointment.uid))",
             "DTSTAMP:\(Self.utcDateTime(stamp))",
             Self.dateTimeProperty("DTSTART", appointment.start, zone: appointment.bookedTimeZoneIdentifier),
             Self.dateTimeProperty("DTEND", appointment.end, zone: appointment.bookedTimeZoneIdentifier),
             "SUMMARY:\(ICalendarText.escape(summary(for: appointment, patient: patient)))",
         ]
-        if let location = appointment.location {
+        if let location = appointment.location ?? appointment.meeting?.joinURL {
             lines.append("LOCATION:\(ICalendarText.escape(location))")
         }
+        if let meeting = appointment.meeting {
+            lines.append("URL:\(meeting.joinURL)")
+        }
+        lines.append("X-CAREPHONE-KIND:\(appointment.kind.rawValue)")
         lines += [
             "STATUS:\(Self.status(appointment.status))",
             // RFC 5545 §3.8.7.4: SEQUENCE starts at 0 and grows with each revision.
@@ -85,6 +89,7 @@ public struct ICalendarWriter: Sendable {
             case .inPerson: "In-person appointment"
             case .phone: "Phone appointment"
             case .video: "Video appointment"
+            case .blocked: appointment.title ?? "Busy"
             }
         guard includePatientNames, let patient else { return kind }
         return "\(kind): \(patient.firstName) \(patient.lastName)"

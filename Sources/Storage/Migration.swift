@@ -52,7 +52,7 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 ///
 /// Never edit a released migration: append a new one.
 public enum Migrations {
-    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6]
+    public static let all: [Migration] = [schemaV1, schemaV2, schemaV3, schemaV4, schemaV5, schemaV6, schemaV7]
 
     /// The version `all` brings a database to.
     public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -272,5 +272,160 @@ public enum Migrations {
         version: 6, name: "user locale",
         sql: """
             ALTER TABLE users ADD COLUMN locale TEXT;
+            """)
+
+    /// The shared calendar (providers, delegations, patients, appointments and their history),
+    /// the SMS outbox and the clinic inbox. Times are milliseconds since 1970 (UTC).
+    static let schemaV7 = Migration(
+        version: 7, name: "calendar, SMS outbox and inbox",
+        sql: """
+            CREATE TABLE providers (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL UNIQUE REFERENCES users(id) ON DELETE CASCADE,
+                display_name TEXT NOT NULL,
+                time_zone TEXT NOT NULL,
+                -- Lowercase hex SHA-256 of the calendar feed secret; NULL: no feed.
+                feed_token_hash TEXT UNIQUE,
+                -- Reminder offsets overriding the organisation's, e.g. '48h,2h'; NULL: the organisation's.
+                reminder_offsets TEXT
+            );
+
+            CREATE TABLE delegations (
+                provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+                scheduler_user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                PRIMARY KEY (provider_id, scheduler_user_id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE working_hours (
+                provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+                weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+                start_minute INTEGER NOT NULL,
+                end_minute INTEGER NOT NULL CHECK (end_minute > start_minute)
+            );
+            CREATE INDEX working_hours_provider ON working_hours(provider_id);
+
+            CREATE TABLE patients (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                first_name TEXT NOT NULL,
+                last_name TEXT NOT NULL,
+                -- E.164.
+                mobile TEXT NOT NULL,
+                locale TEXT NOT NULL,
+                time_zone TEXT NOT NULL,
+                sms_consent INTEGER NOT NULL CHECK (sms_consent IN (0, 1)),
+                consent_source TEXT NOT NULL,
+                consent_at INTEGER NOT NULL
+            );
+            CREATE INDEX patients_mobile ON patients(mobile);
+
+            CREATE TABLE appointments (
+                id INTEGER PRIMARY KEY,
+                uid TEXT NOT NULL UNIQUE,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+                patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,
+                start_at INTEGER NOT NULL,
+                end_at INTEGER NOT NULL CHECK (end_at > start_at),
+                time_zone TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                location TEXT,
+                title TEXT,
+                status TEXT NOT NULL,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                changed_by INTEGER NOT NULL,
+                changed_at INTEGER NOT NULL,
+                meeting_id TEXT,
+                meeting_passcode TEXT,
+                meeting_url TEXT,
+                series_id TEXT
+            );
+            CREATE INDEX appointments_provider_start ON appointments(provider_id, start_at);
+            CREATE INDEX appointments_patient ON appointments(patient_id, start_at);
+            CREATE INDEX appointments_start ON appointments(start_at);
+
+            -- Who changed which appointment, how, and from where (http, cli, sms, caldav, import).
+            CREATE TABLE appointment_history (
+                id INTEGER PRIMARY KEY,
+                appointment_id INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                action TEXT NOT NULL,
+                user_id INTEGER,
+                source TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                detail TEXT NOT NULL
+            );
+            CREATE INDEX appointment_history_appointment ON appointment_history(appointment_id);
+
+            CREATE TABLE sms_outbox (
+                id TEXT PRIMARY KEY,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                organisation_id INTEGER NOT NULL,
+                patient_id INTEGER,
+                appointment_id INTEGER,
+                purpose TEXT NOT NULL,
+                to_number TEXT NOT NULL,
+                text TEXT NOT NULL,
+                encoding TEXT NOT NULL,
+                segments INTEGER NOT NULL,
+                send_at INTEGER NOT NULL,
+                expires_at INTEGER,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                attempt_started_at INTEGER,
+                last_error TEXT,
+                gateway TEXT,
+                gateway_message_id TEXT,
+                created_at INTEGER NOT NULL,
+                sent_at INTEGER,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX sms_outbox_due ON sms_outbox(state, send_at);
+            CREATE INDEX sms_outbox_appointment ON sms_outbox(appointment_id);
+            CREATE INDEX sms_outbox_patient ON sms_outbox(patient_id);
+
+            CREATE TABLE sms_inbox (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER,
+                patient_id INTEGER,
+                from_number TEXT NOT NULL,
+                to_number TEXT NOT NULL,
+                text TEXT NOT NULL,
+                received_at INTEGER NOT NULL,
+                reply TEXT NOT NULL,
+                appointment_id INTEGER,
+                outcome TEXT NOT NULL,
+                needs_staff INTEGER NOT NULL,
+                handled_at INTEGER,
+                handled_by INTEGER
+            );
+            CREATE INDEX sms_inbox_organisation ON sms_inbox(organisation_id, received_at);
+
+            -- Two-way CalDAV sync: per provider, the collection's last sync token, and per
+            -- appointment the href and ETag it had when last in step with the server.
+            CREATE TABLE caldav_collections (
+                provider_id INTEGER PRIMARY KEY REFERENCES providers(id) ON DELETE CASCADE,
+                url TEXT NOT NULL,
+                sync_token TEXT,
+                last_sync_at INTEGER
+            );
+            CREATE TABLE caldav_items (
+                appointment_uid TEXT PRIMARY KEY,
+                provider_id INTEGER NOT NULL,
+                href TEXT NOT NULL,
+                etag TEXT,
+                -- The appointment version last pushed or pulled; a higher one means a local change.
+                synced_version INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE caldav_conflicts (
+                id INTEGER PRIMARY KEY,
+                provider_id INTEGER NOT NULL,
+                appointment_uid TEXT NOT NULL,
+                href TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                detected_at INTEGER NOT NULL,
+                resolved_at INTEGER
+            );
             """)
 }

@@ -30,5 +30,5 @@ func sampleAppointment() -> Appointment {
     return Appointment(
         id: 42, organisationID: 1, providerID: 3, patientID: 7, start: start, end: start.addingTimeInterval(30 * 60),
         bookedTimeZoneIdentifier: "Europe/Rome", kind: .inPerson, location: "Room 2", status: .confirmed, version: 2,
-        changedBy: 11, changedAt: Date(timeIntervalSince1970: 1_800_000_000))
+        changedBy: 11, changedAt: Date(timeIntervalSince1970: 1_800_000_000), uid: "appointment-42@clinic.example.org")
 }
