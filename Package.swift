@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "Directory", "Registrar", "Calls", "Voicemail", "Media",
+                "Directory", "Registrar", "Calls", "Voicemail", "Media", "Scheduling", "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
@@ -62,7 +62,7 @@ let package = Package(
             name: "CarePhoneServer",
             dependencies: [
                 "SIPCore", "SIPTransaction", "SIPTransport", "Directory", "Registrar", "Dialplan", "Calls", "Storage", "HTTPAPI",
-                "Media", "MediaEngine", "Voicemail",
+                "Media", "MediaEngine", "Voicemail", "Scheduling", "Messaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "MediaEngineTests", dependencies: ["MediaEngine", "Media"]),
         .testTarget(name: "VoicemailTests", dependencies: ["Voicemail", "Media"]),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging"]),
         .testTarget(name: "CallsTests", dependencies: ["Calls"]),
         .testTarget(
@@ -96,6 +96,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .testTarget(name: "InteropTests", dependencies: ["SIPCore"]),
+        .testTarget(name: "InteropTests", dependencies: ["SIPCore", "Messaging", "Scheduling"]),
     ]
 )

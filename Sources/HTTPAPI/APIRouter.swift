@@ -103,9 +103,10 @@ func fieldError(_ status: HTTPResponse.Status, field: String, message: String) -
 
 /// The REST routes: `GET /health`, `GET /api/registrations`, `GET /api/calls`,
 /// `GET /api/dialplan/status`.
-public func buildRouter(backend: some APIBackend, voicemail: VoicemailAPI? = nil) -> Router<APIRequestContext> {
+public func buildRouter(backend: some APIBackend, voicemail: VoicemailAPI? = nil, calendar: CalendarAPI? = nil) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     if let voicemail { addVoicemailRoutes(to: router, api: voicemail) }
+    if let calendar { addCalendarRoutes(to: router, api: calendar) }
     router.get("health") { _, _ in Health(status: "ok") }
     router.get("api/calls") { request, _ -> Response in
         var limit = 50
@@ -137,11 +138,11 @@ public func buildRouter(backend: some APIBackend, voicemail: VoicemailAPI? = nil
 
 /// The HTTP application on `host:port`.
 public func buildHTTPApplication(
-    backend: some APIBackend, voicemail: VoicemailAPI? = nil, host: String, port: Int,
+    backend: some APIBackend, voicemail: VoicemailAPI? = nil, calendar: CalendarAPI? = nil, host: String, port: Int,
     onRunning: @escaping @Sendable (Int) async -> Void
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(backend: backend, voicemail: voicemail),
+        router: buildRouter(backend: backend, voicemail: voicemail, calendar: calendar),
         configuration: .init(address: .hostname(host, port: port), serverName: "CarePhone"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }
     )

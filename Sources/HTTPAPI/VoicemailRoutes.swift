@@ -215,13 +215,18 @@ enum Outcome<T> {
 
 /// The user of the request's `Authorization: Bearer` token, or a 401 naming the header.
 func authenticate(_ request: Request, _ api: VoicemailAPI) -> Outcome<User> {
+    authenticate(request, tokens: api.tokens)
+}
+
+/// The user of the request's `Authorization: Bearer` token, or a 401 naming the header.
+func authenticate(_ request: Request, tokens: any TokenStore) -> Outcome<User> {
     guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
         var response = fieldError(.unauthorized, field: "Authorization", message: "send Authorization: Bearer <token> (carephone tokens create)")
         response.headers[.wwwAuthenticate] = "Bearer realm=\"carephone\""
         return .failure(response)
     }
     let secret = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
-    guard let user = try? api.tokens.user(forTokenHash: APIToken.hash(secret), at: Date()) else {
+    guard let user = try? tokens.user(forTokenHash: APIToken.hash(secret), at: Date()) else {
         var response = fieldError(.unauthorized, field: "Authorization", message: "the token is not valid or was revoked")
         response.headers[.wwwAuthenticate] = "Bearer realm=\"carephone\", error=\"invalid_token\""
         return .failure(response)
