@@ -111,8 +111,17 @@ public final class CarePhoneApplication: Sendable {
         if !FileManager.default.fileExists(atPath: (media.promptsFolder as NSString).appendingPathComponent("en")) {
             logger.warning("prompts folder not found; callers will hear silence", metadata: ["prompts_folder": "\(media.promptsFolder)"])
         }
+        // The shared calendar, reminders and SMS.
+        let calendarSettings = configuration.calendar
+        let callbackBase = calendarSettings.callbackBaseURL ?? "http://\(configuration.httpBindAddress.contains(":") ? "[\(configuration.httpBindAddress)]" : configuration.httpBindAddress):\(configuration.httpPort)"
+        let calendarServices = try CalendarServices(
+            database: database, directory: directory, settings: calendarSettings, callbackBase: callbackBase,
+            callbackSecret: try calendarSettings.callbackSecret ?? folder.callbackSecret(), logger: logger)
+        calendarServices.planAtStart()
+        let calendarConditions = CalendarConditionsAdapter(calendar: calendarServices.calendar, directory: directory)
         try await core.eventLoop.submit {
             core.configureCalls(trunks: trunks, dialplans: dialplans, records: records, mailboxes: SQLiteMailboxStore(database: database))
+            core.b2bua.calendar = calendarConditions
             core.b2bua.media = mediaService
             mediaService.mailboxChanged = { mailbox in core.messageWaiting?.mailboxChanged(mailbox) }
         }.get()
@@ -154,12 +163,22 @@ public final class CarePhoneApplication: Sendable {
             tokens: SQLiteTokenStore(database: database), mailboxes: SQLiteMailboxStore(database: database), audio: messageAudio,
             audioFolder: (configuration.dataDirectory as NSString).appendingPathComponent("voicemail"),
             onChange: { mailbox in core.eventLoop.execute { core.messageWaiting?.mailboxChanged(mailbox) } })
-        let http = buildHTTPApplication(backend: backend, voicemail: voicemail, host: httpHost, port: configuration.httpPort) { [logger] port in
+        let http = buildHTTPApplication(
+            backend: backend, voicemail: voicemail, calendar: calendarServices.api(tokens: SQLiteTokenStore(database: database)), host: httpHost, port: configuration.httpPort) { [logger] port in
             logger.notice("ready", metadata: ["sip": "\(boundSIP.joined(separator: " "))", "http": "\(httpHost):\(port)"])
             onReady(boundSIP, port)
         }
+        var serviceList: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: sipService), .init(service: http)]
+        if let dispatcher = calendarServices.dispatcher {
+            serviceList.append(.init(service: ReminderDispatchService(dispatcher: dispatcher)))
+        } else {
+            logger.notice("no SMS gateway configured (sms.gateway); reminders stay queued in the outbox")
+        }
+        if calendarSettings.caldavURLTemplate != nil {
+            serviceList.append(.init(service: CalDAVSyncService(services: calendarServices)))
+        }
         let services = ServiceGroup(configuration: .init(
-            services: [.init(service: sipService), .init(service: http)],
+            services: serviceList,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await services.run()

@@ -40,4 +40,25 @@ public struct DataFolder: Sendable {
         }
         return secret
     }
+
+    /// The secret SMS gateway callbacks carry (`?secret=`), made on first use like the nonce secret.
+    public func callbackSecret() throws -> String {
+        let file = (path as NSString).appendingPathComponent("sms-callback.key")
+        if let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8),
+            text.trimmingCharacters(in: .whitespacesAndNewlines).count >= 16
+        {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot write \(file)") }
+        defer { close(fd) }
+        let bytes = Array(secret.utf8)
+        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count, fsync(fd) == 0 else {
+            throw ConfigurationError("cannot write \(file)")
+        }
+        return secret
+    }
 }

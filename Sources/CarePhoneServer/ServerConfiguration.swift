@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The key that encrypts voicemail at rest; made on first start. Keep it outside the data
     /// folder (and out of its backups).
     public var encryptionKeyFile: String = "./carephone.key"
+    /// SMS gateway, reminders, meetings, feeds and CalDAV.
+    public var calendar = CalendarSettings()
 
     public init() {}
 
@@ -87,6 +89,22 @@ extension ServerConfiguration {
         if var m = try reader.object("media") {
             try media.apply(&m)
             try m.finish()
+        }
+        if var s = try reader.object("sms") {
+            try calendar.applySMS(&s)
+            try s.finish()
+        }
+        if var s = try reader.object("reminders") {
+            try calendar.applyReminders(&s)
+            try s.finish()
+        }
+        if var s = try reader.object("meetings") {
+            try calendar.applyMeetings(&s)
+            try s.finish()
+        }
+        if var s = try reader.object("calendar") {
+            try calendar.applyCalendar(&s)
+            try s.finish()
         }
         if var r = try reader.object("registrar") {
             registrar.minExpires = UInt32(try r.int("min_expires", range: 1...86_400) ?? Int(registrar.minExpires))

@@ -50,4 +50,11 @@ public final class Dialplan: Sendable {
 public protocol CalendarConditions: Sendable {
     /// Whether the person at `extension` is in an appointment or otherwise busy at `instant`.
     func isBusy(extension: String, at instant: Date) -> Bool
+    /// The extension of the provider whose visit with the patient at `caller` (their number on
+    /// file) starts within `window` of `instant`, before or after; nil when there is none.
+    func visitProvider(caller: String, within window: TimeInterval, at instant: Date) -> String?
+}
+
+extension CalendarConditions {
+    public func visitProvider(caller: String, within window: TimeInterval, at instant: Date) -> String? { nil }
 }

@@ -193,11 +193,15 @@ public struct DialplanRun: Sendable {
         return [.ring(extensions: numbers, seconds: ring.seconds ?? RingAction.defaultSeconds)]
     }
 
-    private func holds(_ condition: Condition) -> Bool {
+    private mutating func holds(_ condition: Condition) -> Bool {
         switch condition {
-        case .hours(let name, _): plan.hours[name]?.isOpen(at: call.now) ?? false
-        case .busy(let number): calendar?.isBusy(extension: number.expand(variables), at: call.now) ?? false
-        case .not(let inner): !holds(inner)
+        case .visitWithin(let minutes):
+            guard let provider = calendar?.visitProvider(caller: call.caller, within: Double(minutes) * 60, at: call.now) else { return false }
+            variables["visit_provider"] = provider
+            return true
+        case .hours(let name, _): return plan.hours[name]?.isOpen(at: call.now) ?? false
+        case .busy(let number): return calendar?.isBusy(extension: number.expand(variables), at: call.now) ?? false
+        case .not(let inner): return !holds(inner)
         }
     }
 }

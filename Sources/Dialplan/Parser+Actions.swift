@@ -251,7 +251,7 @@ extension Parser {
     }
 
     /// `when COND { ... } [otherwise { ... }]`; COND is `HOURS`, `busy EXT`, `in-appointment EXT`,
-    /// or `not` before one of those.
+    /// `visit-within MINUTES`, or `not` before one of those.
     private mutating func when() throws -> WhenAction {
         let condition = try self.condition()
         let then = try actionOrBlock(after: "the condition")
@@ -266,9 +266,15 @@ extension Parser {
     }
 
     private mutating func condition() throws -> Condition {
-        let token = try word("a condition: an `hours` name, `busy EXT`, `in-appointment EXT`, or `not` before one")
+        let token = try word("a condition: an `hours` name, `busy EXT`, `in-appointment EXT`, `visit-within MINUTES`, or `not` before one")
         switch token.text {
         case "not": return .not(try condition())
+        case "visit-within":
+            let minutes = try word("a number of minutes after `visit-within`")
+            guard let n = Int(minutes.text), (1...1440).contains(n) else {
+                throw fail(minutes, "`visit-within` needs minutes from 1 to 1440, not `\(minutes.text)`")
+            }
+            return .visitWithin(n)
         case "busy", "in-appointment":
             return .busy(template(try word("an extension after `\(token.text)`")))
         default: return .hours(token.text, token.location)

@@ -126,5 +126,8 @@ indirect enum Condition: Sendable, Equatable {
     case hours(String, SourcePosition)
     /// `busy EXT` and `in-appointment EXT`: asked of the shared calendar.
     case busy(Template)
+    /// `visit-within MINUTES`: the caller's number is a patient's whose visit starts within
+    /// MINUTES of now (before or after); sets `${visit_provider}` to the provider's extension.
+    case visitWithin(Int)
     case not(Condition)
 }

@@ -10,7 +10,8 @@ struct Template: Sendable, Equatable {
     var parts: [Part]
 
     /// The variables every call has.
-    static let builtInVariables: Set<String> = ["exten", "caller", "caller_name", "context", "did"]
+    /// `visit_provider` is set by `when visit-within` (empty until then).
+    static let builtInVariables: Set<String> = ["exten", "caller", "caller_name", "context", "did", "visit_provider"]
 
     /// The text when there are no variables.
     var literal: String? {

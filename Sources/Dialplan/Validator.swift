@@ -195,6 +195,7 @@ struct Validator {
                 error(location, "unknown hours `\(name)`\(hint); define it with `hours \(name) { ... }`")
             }
         case .busy(let template): check(template)
+        case .visitWithin: break
         case .not(let inner): check(inner)
         }
     }

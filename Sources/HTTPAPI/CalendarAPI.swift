@@ -20,13 +20,15 @@ public struct CalendarAPI: Sendable {
     public let patientNamesInFeeds: Bool
     /// Imports an `.ics` into a provider's calendar; returns (created, updated).
     public let importICS: @Sendable (_ text: String, _ provider: Provider, _ user: ActingUser) async throws -> (Int, Int)
+    /// CalDAV sync state, for the conflicts list.
+    public let caldav: any CalDAVSyncStore
     /// Called after a delivery report or inbound text, e.g. to log.
     public let log: @Sendable (String) -> Void
 
     public init(
         tokens: any TokenStore, directory: any DirectoryStore, calendar: any SchedulingStore, scheduling: SchedulingService,
         outbox: any OutboxStore, inbox: any InboxStore, replies: ReplyHandler, callbackSecret: String, patientNamesInFeeds: Bool,
-        importICS: @escaping @Sendable (String, Provider, ActingUser) async throws -> (Int, Int),
+        importICS: @escaping @Sendable (String, Provider, ActingUser) async throws -> (Int, Int), caldav: any CalDAVSyncStore,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.tokens = tokens
@@ -39,6 +41,7 @@ public struct CalendarAPI: Sendable {
         self.callbackSecret = callbackSecret
         self.patientNamesInFeeds = patientNamesInFeeds
         self.importICS = importICS
+        self.caldav = caldav
         self.log = log
     }
 
@@ -81,7 +84,8 @@ struct JSONFields {
             if required { throw HTTPFieldError(field: key, message: "is required") }
             return nil
         }
-        if !(value is Bool), let n = value as? NSNumber, n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) < 9e15 {
+        // On Linux `is Bool` holds for the numbers 0 and 1: a JSON boolean has type code "c".
+        if let n = value as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) < 9e15 {
             return n.int64Value
         }
         if let text = value as? String, let n = Int64(text) { return n }
@@ -90,8 +94,10 @@ struct JSONFields {
 
     func bool(_ key: String) throws(HTTPFieldError) -> Bool? {
         guard let value = object[key], !(value is NSNull) else { return nil }
-        guard let b = value as? Bool else { throw HTTPFieldError(field: key, message: "must be true or false") }
-        return b
+        guard let n = value as? NSNumber, String(cString: n.objCType) == "c" else {
+            throw HTTPFieldError(field: key, message: "must be true or false")
+        }
+        return n.boolValue
     }
 
     func strings(_ key: String) throws(HTTPFieldError) -> [String]? {

@@ -87,6 +87,16 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
             }
         }
     }
+    router.get("api/calendar/conflicts") { request, _ -> Response in
+        try await withUser(request, api) { _, user in
+            let all = request.uri.queryParameters.get("all") == "true"
+            let list = try api.caldav.conflicts(organisationID: user.organisationID, includeResolved: all).map { c -> [String: Any] in
+                ["id": c.id, "provider_id": c.providerID, "uid": c.uid, "href": c.href, "reason": c.reason,
+                 "detected_at": DateText.string(c.detectedAt), "resolved_at": c.resolvedAt.map(DateText.string) ?? NSNull()]
+            }
+            return jsonObject(["conflicts": list])
+        }
+    }
     // The feed: no token, the unguessable URL is the credential (Outlook and Google cannot send one).
     router.get("calendar/feeds/:file") { request, context -> Response in
         let file = context.parameters.get("file") ?? ""

@@ -152,7 +152,8 @@ public struct SchedulingService: Sendable {
 
     // MARK: checks
 
-    func providerForChange(_ id: Int64, _ action: SchedulingAction, by user: ActingUser) throws(SchedulingError) -> Provider {
+    /// The provider, if `user` may make `action` on their calendar.
+    public func providerForChange(_ id: Int64, _ action: SchedulingAction, by user: ActingUser) throws(SchedulingError) -> Provider {
         guard let provider = try load({ try store.provider(id: id) }), provider.organisationID == user.organisationID else {
             throw .notFound(field: "provider_id", message: "no provider \(id) in this organisation")
         }

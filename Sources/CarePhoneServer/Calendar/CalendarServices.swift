@@ -1,0 +1,199 @@
+import Dialplan
+import Directory
+import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
+import HTTPAPI
+import Logging
+import Messaging
+import Scheduling
+import ServiceLifecycle
+import Storage
+
+/// The shared calendar, reminders and SMS as the running server uses them: the stores on
+/// SQLite, the booking service, the reminder scheduler and dispatcher, reply handling, CalDAV
+/// sync, and what the HTTP API and the dialplan ask of them.
+final class CalendarServices: Sendable {
+    let calendar: SQLiteSchedulingStore
+    let outbox: SQLiteOutboxStore
+    let inbox: SQLiteInboxStore
+    let caldavState: SQLiteCalDAVStore
+    let directory: SQLiteDirectoryStore
+    let settings: CalendarSettings
+    let scheduling: SchedulingService
+    let reminders: ReminderScheduler
+    let replies: ReplyHandler
+    let dispatcher: ReminderDispatcher?
+    let sync: CalDAVSync
+    let syncSignal: AsyncStream<Void>.Continuation
+    let syncRequests: AsyncStream<Void>
+    let callbackSecret: String
+    let logger: Logger
+
+    init(database: SQLiteDatabase, directory: SQLiteDirectoryStore, settings: CalendarSettings, callbackBase: String, callbackSecret: String, logger: Logger) throws {
+        let calendar = SQLiteSchedulingStore(database: database)
+        let outbox = SQLiteOutboxStore(database: database)
+        let inbox = SQLiteInboxStore(database: database)
+        self.calendar = calendar
+        self.outbox = outbox
+        self.inbox = inbox
+        self.caldavState = SQLiteCalDAVStore(database: database)
+        self.directory = directory
+        self.settings = settings
+        self.callbackSecret = callbackSecret
+        self.logger = logger
+        (syncRequests, syncSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let texting = Self.texting(settings: settings, directory: directory)
+        let reminders = ReminderScheduler(outbox: outbox, calendar: calendar, texting: { org, provider in texting(org, provider) })
+        self.reminders = reminders
+        let meetings = try TemplateMeetingProvider(urlTemplate: settings.meetingURLTemplate)
+        let signal = syncSignal
+        let scheduling = SchedulingService(store: calendar, meetings: meetings, onChange: { appointment, _ in
+            do { try reminders.appointmentChanged(appointment) } catch {
+                logger.error("could not plan reminders", metadata: ["visit": "\(appointment.id)", "error": "\(error)"])
+            }
+            signal.yield()
+        })
+        self.scheduling = scheduling
+        self.replies = ReplyHandler(calendar: calendar, scheduling: scheduling, outbox: outbox, inbox: inbox, texting: texting)
+        self.sync = CalDAVSync(
+            calendar: calendar, state: caldavState, scheduling: scheduling,
+            writer: ICalendarWriter(uidDomain: "carephone", includePatientNames: settings.patientNamesInFeeds))
+        let secret = callbackSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callbackSecret
+        let gateway: (any SMSGateway)? =
+            switch settings.gateway {
+            case "kannel":
+                KannelGateway(
+                    sendsmsURL: settings.kannelSendsmsURL, username: settings.kannelUsername, password: settings.kannelPassword,
+                    defaultFrom: settings.smsFrom, deliveryReportURL: "\(callbackBase)/sms/kannel/dlr?secret=\(secret)")
+            case "rest":
+                RESTSMSGateway(
+                    messagesURL: settings.restURL, accountID: settings.restAccount, authToken: settings.restToken, defaultFrom: settings.smsFrom,
+                    statusCallbackURL: "\(callbackBase)/sms/rest/status?secret=\(secret)")
+            default: nil
+            }
+        var options = ReminderDispatcher.Options()
+        options.backoff = .seconds(settings.retrySeconds)
+        options.maxAttempts = settings.maxAttempts
+        options.unsettledWait = .seconds(settings.unsettledSeconds)
+        options.pollInterval = .milliseconds(settings.pollMilliseconds)
+        // Fault injection for the crash tests (README §Testing): CAREPHONE_CRASH_AT=claimed or
+        // handed-over makes the server kill itself with SIGKILL at that point of the first send.
+        let crashAt = ProcessInfo.processInfo.environment["CAREPHONE_CRASH_AT"]
+        self.dispatcher = gateway.map {
+            ReminderDispatcher(
+                outbox: outbox, calendar: calendar, gateway: $0, options: options, log: { logger.info("\($0)") },
+                reached: { stage, _ in
+                    if (stage == .claimed && crashAt == "claimed") || (stage == .handedOver && crashAt == "handed-over") {
+                        kill(getpid(), SIGKILL)
+                    }
+                })
+        }
+    }
+
+    /// The organisation's name and the configured texting settings.
+    static func texting(settings: CalendarSettings, directory: SQLiteDirectoryStore) -> @Sendable (Int64, Provider?) -> ClinicTexting {
+        let rule = settings.reminderRule
+        let templates = settings.templates.compactMapValues { try? ReminderTemplate($0) }
+        return { organisationID, _ in
+            let name = settings.clinicName ?? ((try? directory.organisation(id: organisationID))??.name ?? "the clinic")
+            return ClinicTexting(clinicName: name, clinicPhone: settings.clinicPhone, rule: rule, templates: templates)
+        }
+    }
+
+    /// Plans reminders for every pending visit (a change the server died before planning).
+    func planAtStart() {
+        do {
+            let started = Date()
+            let (visits, queued) = try reminders.planAll()
+            logger.info("reminders planned", metadata: [
+                "visits": "\(visits)", "queued": "\(queued)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
+            ])
+        } catch {
+            logger.error("could not plan reminders at start", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func api(tokens: any TokenStore) -> CalendarAPI {
+        CalendarAPI(
+            tokens: tokens, directory: directory, calendar: calendar, scheduling: scheduling, outbox: outbox, inbox: inbox, replies: replies,
+            callbackSecret: callbackSecret, patientNamesInFeeds: settings.patientNamesInFeeds,
+            importICS: { [self] text, provider, user in try await ICSImport(services: self).run(text, provider: provider, user: user) },
+            caldav: caldavState,
+            log: { [logger] in logger.info("\($0)") })
+    }
+
+    /// The CalDAV client for `provider`, when CalDAV is configured.
+    func caldavClient(for provider: Provider) -> CalDAVClient? {
+        guard let template = settings.caldavURLTemplate,
+            let user = try? directory.users(organisationID: provider.organisationID).first(where: { $0.id == provider.userID }),
+            let url = URL(string: template.replacingOccurrences(of: "{extension}", with: user.extension))
+        else { return nil }
+        let credentials = settings.caldavUsername.isEmpty ? nil : CalDAVClient.Credentials(username: settings.caldavUsername, password: settings.caldavPassword)
+        return CalDAVClient(collection: url, credentials: credentials)
+    }
+
+    /// One sync of every provider's calendar.
+    func syncAll() async {
+        for organisation in (try? directory.organisations()) ?? [] {
+            for provider in (try? calendar.providers(organisationID: organisation.id)) ?? [] {
+                guard let client = caldavClient(for: provider) else { continue }
+                do {
+                    let report = try await sync.sync(provider, client: client)
+                    if report != CalDAVSync.Report() {
+                        logger.info("CalDAV sync", metadata: [
+                            "provider": "\(provider.id)", "pushed": "\(report.pushed)", "pulled": "\(report.pulled)",
+                            "deleted": "\(report.deleted)", "conflicts": "\(report.conflicts)",
+                        ])
+                    }
+                    if report.conflicts > 0 {
+                        logger.warning("CalDAV conflict: an event changed on both sides; see GET /api/calendar/conflicts", metadata: ["provider": "\(provider.id)"])
+                    }
+                } catch {
+                    logger.warning("CalDAV sync failed", metadata: ["provider": "\(provider.id)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+}
+
+/// Sends due texts until shutdown.
+struct ReminderDispatchService: Service {
+    let dispatcher: ReminderDispatcher
+    func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await dispatcher.run() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Syncs with CalDAV every interval, and soon after a local change.
+struct CalDAVSyncService: Service {
+    let services: CalendarServices
+    func run() async throws {
+        let interval = Duration.seconds(services.settings.caldavIntervalSeconds)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                // Wake on a change or the interval, whichever first.
+                let ticker = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        services.syncSignal.yield()
+                    }
+                }
+                services.syncSignal.yield()
+                for await _ in services.syncRequests {
+                    if Task.isCancelled { break }
+                    await services.syncAll()
+                }
+                ticker.cancel()
+            }
+            try? await gracefulShutdown()
+            services.syncSignal.finish()
+            group.cancelAll()
+        }
+    }
+}
