@@ -8,7 +8,10 @@ struct CarePhoneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carephone",
         abstract: "CarePhone: a SIP phone system server for healthcare organisations.",
-        subcommands: [Serve.self, Registrations.self, Users.self, DialplanCommand.self, CallsCommand.self, TokensCommand.self, MailboxesCommand.self])
+        subcommands: [
+            Serve.self, Registrations.self, Users.self, DialplanCommand.self, CallsCommand.self, TokensCommand.self, MailboxesCommand.self,
+            ProvidersCommand.self, PatientsCommand.self, VisitsCommand.self, RemindersCommand.self, InboxCommand.self,
+        ])
 }
 
 /// `--data DIR`, taken by every subcommand so scripts can point at a scratch folder.

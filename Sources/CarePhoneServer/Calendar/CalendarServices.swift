@@ -14,15 +14,15 @@ import Storage
 /// The shared calendar, reminders and SMS as the running server uses them: the stores on
 /// SQLite, the booking service, the reminder scheduler and dispatcher, reply handling, CalDAV
 /// sync, and what the HTTP API and the dialplan ask of them.
-final class CalendarServices: Sendable {
-    let calendar: SQLiteSchedulingStore
-    let outbox: SQLiteOutboxStore
-    let inbox: SQLiteInboxStore
+public final class CalendarServices: Sendable {
+    public let calendar: SQLiteSchedulingStore
+    public let outbox: SQLiteOutboxStore
+    public let inbox: SQLiteInboxStore
     let caldavState: SQLiteCalDAVStore
     let directory: SQLiteDirectoryStore
     let settings: CalendarSettings
-    let scheduling: SchedulingService
-    let reminders: ReminderScheduler
+    public let scheduling: SchedulingService
+    public let reminders: ReminderScheduler
     let replies: ReplyHandler
     let dispatcher: ReminderDispatcher?
     let sync: CalDAVSync
@@ -31,7 +31,7 @@ final class CalendarServices: Sendable {
     let callbackSecret: String
     let logger: Logger
 
-    init(database: SQLiteDatabase, directory: SQLiteDirectoryStore, settings: CalendarSettings, callbackBase: String, callbackSecret: String, logger: Logger) throws {
+    public init(database: SQLiteDatabase, directory: SQLiteDirectoryStore, settings: CalendarSettings, callbackBase: String, callbackSecret: String, logger: Logger) throws {
         let calendar = SQLiteSchedulingStore(database: database)
         let outbox = SQLiteOutboxStore(database: database)
         let inbox = SQLiteInboxStore(database: database)
