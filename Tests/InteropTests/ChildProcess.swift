@@ -20,7 +20,14 @@ final class ChildProcess: @unchecked Sendable {
     /// Raw wait status once reaped.
     private var waitStatus: Int32?
 
-    init(_ executable: String, _ arguments: [String], stdout: String, stderr: String, currentDirectory: String? = nil) {
+    /// `NAME=value` entries added to this process's environment for the child.
+    let extraEnvironment: [String]
+
+    init(
+        _ executable: String, _ arguments: [String], stdout: String, stderr: String, currentDirectory: String? = nil,
+        environment: [String] = []
+    ) {
+        self.extraEnvironment = environment
         self.executable = executable
         self.arguments = arguments
         self.stdoutPath = stdout
@@ -59,7 +66,15 @@ final class ChildProcess: @unchecked Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = (command + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var child: pid_t = 0
-        let result = posix_spawn(&child, command[0], &actions, &attributes, argv, environ)
+        var inherited: [String] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            inherited.append(String(cString: pointer))
+            entry += 1
+        }
+        let envp: [UnsafeMutablePointer<CChar>?] = (inherited + extraEnvironment).map { strdup($0) } + [nil]
+        defer { for p in envp { free(p) } }
+        let result = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw HarnessError("cannot start \(commandLine): \(String(cString: strerror(result)))")
         }

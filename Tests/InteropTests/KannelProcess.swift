@@ -196,10 +196,31 @@ final class KannelProcess: @unchecked Sendable {
         Self.get(port: adminPort, target: "/status.txt?password=\(adminPassword)")
     }
 
-    /// Every MT fakesmsc has logged so far, in order.
+    /// Every MT fakesmsc has logged so far, in order, the parts of a concatenated text
+    /// (3GPP TS 23.040 §9.2.3.24.1 user data header) joined into one.
     func receivedMessages() -> [FakeSMSCMessage] {
         let log = (try? String(contentsOfFile: path("fakesmsc.err"), encoding: .utf8)) ?? ""
-        return log.split(separator: "\n").compactMap { Self.parseMT(String($0)) }
+        var messages: [FakeSMSCMessage] = []
+        var pending: [String: (total: Int, parts: [Int: String], first: FakeSMSCMessage)] = [:]
+        for line in log.split(separator: "\n") {
+            guard let (message, part) = Self.parseMT(String(line)) else { continue }
+            guard let part else {
+                messages.append(message)
+                continue
+            }
+            let key = "\(message.from)|\(message.to)|\(part.reference)"
+            var entry = pending[key] ?? (part.total, [:], message)
+            entry.parts[part.sequence] = message.text
+            if entry.parts.count == entry.total {
+                var whole = entry.first
+                whole.text = (1...entry.total).compactMap { entry.parts[$0] }.joined()
+                messages.append(whole)
+                pending[key] = nil
+            } else {
+                pending[key] = entry
+            }
+        }
+        return messages
     }
 
     /// Waits until at least `count` MTs have arrived (or `timeout` seconds) and returns them.
@@ -213,9 +234,16 @@ final class KannelProcess: @unchecked Sendable {
         return messages
     }
 
+    /// One part of a concatenated text: its reference, the number of parts, and which this is.
+    struct Part: Equatable {
+        var reference: Int
+        var total: Int
+        var sequence: Int
+    }
+
     /// `Got message N: <from to type payload>`; type `text` is raw, `data` URL-encoded bytes,
-    /// `ucs-2` URL-encoded UTF-16BE, `udh` URL-encoded header and body.
-    static func parseMT(_ line: String) -> FakeSMSCMessage? {
+    /// `ucs-2` URL-encoded UTF-16BE, and `udh <header> <type> <payload>` a part of a longer text.
+    static func parseMT(_ line: String) -> (FakeSMSCMessage, Part?)? {
         guard let marker = line.range(of: "Got message "),
             let open = line.range(of: ": <", range: marker.upperBound..<line.endIndex),
             line.hasSuffix(">")
@@ -223,9 +251,24 @@ final class KannelProcess: @unchecked Sendable {
         let content = line[open.upperBound..<line.index(before: line.endIndex)]
         let fields = content.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
         guard fields.count == 4 else { return nil }
-        let payload = fields[3]
+        var type = fields[2]
+        var payload = fields[3]
+        var part: Part?
+        if type == "udh" {
+            let rest = payload.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            guard rest.count == 3 else { return nil }
+            let header = urlDecodedBytes(rest[0])
+            // IEI 0x00 (8-bit reference) or 0x08 (16-bit reference).
+            if header.count >= 6, header[1] == 0x00 {
+                part = Part(reference: Int(header[3]), total: Int(header[4]), sequence: Int(header[5]))
+            } else if header.count >= 7, header[1] == 0x08 {
+                part = Part(reference: Int(header[3]) << 8 | Int(header[4]), total: Int(header[5]), sequence: Int(header[6]))
+            }
+            type = rest[1]
+            payload = rest[2]
+        }
         let text: String
-        switch fields[2] {
+        switch type {
         case "text": text = payload
         case "ucs-2", "ucs2":
             let bytes = urlDecodedBytes(payload)
@@ -233,13 +276,10 @@ final class KannelProcess: @unchecked Sendable {
                 UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1])
             }
             text = String(decoding: units, as: UTF16.self)
-        case "udh":
-            let parts = payload.split(separator: " ", maxSplits: 1).map(String.init)
-            text = String(decoding: urlDecodedBytes(parts.last ?? ""), as: UTF8.self)
         default:
             text = String(decoding: urlDecodedBytes(payload), as: UTF8.self)
         }
-        return FakeSMSCMessage(from: fields[0], to: fields[1], text: text)
+        return (FakeSMSCMessage(from: fields[0], to: fields[1], text: text), part)
     }
 
     /// Kannel's `octstr_url_decode`: `%XX` is a byte, `+` a space.

@@ -37,6 +37,8 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     let rtpPorts: String
+    /// `NAME=value` entries for the next `start()` only (e.g. a crash point), then cleared.
+    var environment: [String] = []
 
     var arguments: [String] {
         ["serve", "--data", dataDirectory] + bindAddresses.flatMap { ["--bind", $0] }
@@ -65,7 +67,8 @@ final class ServerProcess: @unchecked Sendable {
         let n = runs.count + 1
         let process = ChildProcess(
             binary, arguments, stdout: scratch.path("server-\(sipPort)-run\(n).out"),
-            stderr: scratch.path("server-\(sipPort)-run\(n).err"))
+            stderr: scratch.path("server-\(sipPort)-run\(n).err"), environment: environment)
+        environment = []
         try process.start()
         child = process
         runs.append(process)
