@@ -57,7 +57,11 @@ public struct CalDAVSync: Sendable {
         let remote = try await client.listETags().map { CalendarReconciler.RemoteEntry(href: $0.href, etag: $0.etag) }
 
         var report = Report()
-        for decision in CalendarReconciler.decisions(local: local, remote: remote) {
+        // Hrefs are kept as the server lists them: absolute paths.
+        let decisions = CalendarReconciler.decisions(local: local, remote: remote) { uid in
+            client.url(CalDAVResourceName.href(forUID: uid)).path
+        }
+        for decision in decisions {
             switch decision {
             case .pushCreate(let uid, let href):
                 guard let a = byUID[uid] else { continue }
@@ -105,7 +109,7 @@ public struct CalDAVSync: Sendable {
             case .forgetLocal(let uid):
                 try state.removeItem(uid: uid)
             case .conflict(let uid, let reason):
-                let href = items[uid]?.href ?? CalDAVResourceName.href(forUID: uid)
+                let href = items[uid]?.href ?? client.url(CalDAVResourceName.href(forUID: uid)).path
                 report.conflicts += try conflict(provider, uid, href, Self.words(reason))
             }
         }
