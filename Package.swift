@@ -92,7 +92,8 @@ let package = Package(
         .testTarget(
             name: "CarePhoneServerTests",
             dependencies: [
-                "CarePhoneServer", "Calls", "Voicemail", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "CarePhoneServer", "Calls", "Voicemail", "Storage", "Scheduling", "Messaging", "Directory",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
