@@ -41,6 +41,7 @@ enum CalendarViews {
         [
             "id": p.id, "user_id": p.userID, "display_name": p.displayName, "time_zone": p.timeZoneIdentifier,
             "delegates": delegates.map(\.schedulerUserID), "working_hours": hours.map(\.text),
+            "reminder_offsets": p.reminderOffsets ?? NSNull(),
         ]
     }
 

@@ -42,6 +42,19 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
             return jsonObject(["working_hours": hours.map(\.text)])
         }
     }
+    router.put("api/providers/:id/reminders") { request, context -> Response in
+        try await withUser(request, api) { _, user in
+            let provider = try ownProviderOrAdmin(context, user, api)
+            let offsets = try await JSONFields(request).string("offsets")
+            if let offsets {
+                do throws(ValidationErrorText) { _ = try ReminderOffset.list(parsing: offsets, field: "offsets") } catch {
+                    throw HTTPFieldError(field: "offsets", message: error.message)
+                }
+            }
+            try api.calendar.setReminderOffsets(offsets, providerID: provider.id)
+            return jsonObject(["offsets": offsets.map { $0 as Any } ?? NSNull()])
+        }
+    }
     router.post("api/providers/:id/delegates") { request, context -> Response in
         try await withUser(request, api) { _, user in
             let provider = try ownProviderOrAdmin(context, user, api)

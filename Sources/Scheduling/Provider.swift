@@ -12,9 +12,14 @@ public struct Provider: Sendable, Hashable, Codable, Identifiable {
     public var displayName: String
     /// IANA time zone identifier the provider works in, e.g. "Europe/Rome".
     public var timeZoneIdentifier: String
+    /// The provider's own reminder offsets (e.g. `24h, 1h`), overriding the organisation's; nil: the organisation's.
+    public var reminderOffsets: String?
 
     /// Creates a provider.
-    public init(id: Int64, organisationID: Int64, userID: Int64, displayName: String, timeZoneIdentifier: String) {
+    public init(
+        id: Int64, organisationID: Int64, userID: Int64, displayName: String, timeZoneIdentifier: String, reminderOffsets: String? = nil
+    ) {
+        self.reminderOffsets = reminderOffsets
         self.id = id
         self.organisationID = organisationID
         self.userID = userID

@@ -13,6 +13,8 @@ public protocol SchedulingStore: Sendable {
     func workingHours(providerID: Int64) throws -> [WorkingHours]
     func setWorkingHours(_ hours: [WorkingHours], providerID: Int64) throws
     /// The SHA-256 (hex) of the provider's calendar feed secret; nil to turn the feed off.
+    /// The provider's own reminder offsets; nil: the organisation's.
+    func setReminderOffsets(_ offsets: String?, providerID: Int64) throws
     func setFeedTokenHash(_ hash: String?, providerID: Int64) throws
     func provider(feedTokenHash: String) throws -> Provider?
 

@@ -14,8 +14,9 @@ public struct SQLiteSchedulingStore: SchedulingStore {
     public func createProvider(_ provider: Provider) throws -> Provider {
         try database.transaction { c in
             try c.execute(
-                "INSERT INTO providers (organisation_id, user_id, display_name, time_zone) VALUES (?, ?, ?, ?)",
-                [.integer(provider.organisationID), .integer(provider.userID), .text(provider.displayName), .text(provider.timeZoneIdentifier)])
+                "INSERT INTO providers (organisation_id, user_id, display_name, time_zone, reminder_offsets) VALUES (?, ?, ?, ?, ?)",
+                [.integer(provider.organisationID), .integer(provider.userID), .text(provider.displayName), .text(provider.timeZoneIdentifier),
+                 SQLiteValue(provider.reminderOffsets)])
             var created = provider
             created.id = c.lastInsertRowID
             return created
@@ -71,6 +72,10 @@ public struct SQLiteSchedulingStore: SchedulingStore {
                     [.integer(providerID), SQLiteValue(h.weekday), SQLiteValue(h.startMinute), SQLiteValue(h.endMinute)])
             }
         }
+    }
+
+    public func setReminderOffsets(_ offsets: String?, providerID: Int64) throws {
+        try database.execute("UPDATE providers SET reminder_offsets = ? WHERE id = ?", [SQLiteValue(offsets), .integer(providerID)])
     }
 
     public func setFeedTokenHash(_ hash: String?, providerID: Int64) throws {
@@ -223,12 +228,12 @@ public struct SQLiteSchedulingStore: SchedulingStore {
             ])
     }
 
-    private static let providerColumns = "id, organisation_id, user_id, display_name, time_zone"
+    private static let providerColumns = "id, organisation_id, user_id, display_name, time_zone, reminder_offsets"
 
     private static func providerRow(_ r: SQLiteRow) throws -> Provider {
         Provider(
             id: try r.int64(0), organisationID: try r.int64(1), userID: try r.int64(2), displayName: try r.string(3),
-            timeZoneIdentifier: try r.string(4))
+            timeZoneIdentifier: try r.string(4), reminderOffsets: try r.optionalString(5))
     }
 
     private static let patientColumns =

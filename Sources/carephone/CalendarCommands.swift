@@ -81,6 +81,8 @@ struct ProvidersCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The user's extension.", valueName: "EXT")) var `extension`: String
         @Option(name: .long, help: ArgumentHelp("IANA time zone (default: the organisation's).", valueName: "ZONE")) var timeZone: String?
         @Option(name: .long, help: ArgumentHelp("Working hours, repeatable: 'mon 08:00-12:30'.", valueName: "HOURS")) var hours: [String] = []
+        @Option(name: .long, help: ArgumentHelp("The provider's own reminder offsets, e.g. '24h, 1h' (default: the organisation's).", valueName: "OFFSETS"))
+        var reminders: String?
         @Option(name: .long, help: ArgumentHelp("The organisation's SIP domain (if there are several).", valueName: "DOMAIN")) var domain: String?
 
         func run() throws {
@@ -95,8 +97,12 @@ struct ProvidersCommand: ParsableCommand {
             let parsed = try hours.map { text in
                 do { return try WorkingHours(parsing: text) } catch { throw ArgumentParser.ValidationError("--hours: \(error)") }
             }
+            if let reminders {
+                do { _ = try ReminderOffset.list(parsing: reminders, field: "--reminders") } catch { throw ArgumentParser.ValidationError(error.description) }
+            }
             let provider = try store.createProvider(
-                Provider(id: 0, organisationID: user.organisationID, userID: user.id, displayName: user.displayName, timeZoneIdentifier: zone))
+                Provider(id: 0, organisationID: user.organisationID, userID: user.id, displayName: user.displayName, timeZoneIdentifier: zone,
+                         reminderOffsets: reminders))
             try store.setWorkingHours(parsed, providerID: provider.id)
             print("provider \(provider.id): \(user.displayName) (\(user.extension)), \(zone)")
         }

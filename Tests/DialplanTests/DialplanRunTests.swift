@@ -194,4 +194,24 @@ import Testing
         // No calendar: nobody is busy.
         #expect(steps(plan, inbound(nine)) == [.ring(extensions: ["1002", "1003"], seconds: 30)])
     }
+
+    @Test func aPatientCallingNearTheirVisitReachesTheProvider() throws {
+        let routes = try plan(
+            """
+            context from-trunk {
+              match X. {
+                when visit-within 15 { ring ${visit_provider} for 20s }
+                ring 1001
+              }
+            }
+            """)
+        let visit = utc("2026-06-01T10:00")
+        let calendar = FakeCalendar(busy: [:], visits: ["+393471234567": (visit, "1002")])
+        let from = { (caller: String, now: Date) in DialplanCall(context: "from-trunk", dialed: "0612", caller: caller, now: now) }
+        #expect(steps(routes, from("+393471234567", visit.addingTimeInterval(-600)), calendar: calendar) == [.ring(extensions: ["1002"], seconds: 20)])
+        #expect(steps(routes, from("+393471234567", visit.addingTimeInterval(-3600)), calendar: calendar) == [.ring(extensions: ["1001"], seconds: 30)])
+        #expect(steps(routes, from("+15550000000", visit), calendar: calendar) == [.ring(extensions: ["1001"], seconds: 30)])
+        #expect(diagnostics("context internal { match X { when visit-within soon { ring 1 } } }").contains(
+            "test.dialplan:1:48: `visit-within` needs minutes from 1 to 1440, not `soon`"))
+    }
 }

@@ -52,6 +52,13 @@ func utc(_ text: String) -> Date {
 /// A calendar where the listed extensions are busy during the given intervals (end excluded).
 struct FakeCalendar: CalendarConditions {
     var busy: [String: [DateInterval]]
+    /// Caller number → (visit start, provider extension).
+    var visits: [String: (Date, String)] = [:]
+
+    func visitProvider(caller: String, within window: TimeInterval, at instant: Date) -> String? {
+        guard let (start, provider) = visits[caller], abs(start.timeIntervalSince(instant)) <= window else { return nil }
+        return provider
+    }
 
     func isBusy(extension: String, at instant: Date) -> Bool {
         busy[`extension`, default: []].contains { $0.start <= instant && instant < $0.end }

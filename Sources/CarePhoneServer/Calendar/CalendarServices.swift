@@ -96,9 +96,14 @@ public final class CalendarServices: Sendable {
     static func texting(settings: CalendarSettings, directory: SQLiteDirectoryStore) -> @Sendable (Int64, Provider?) -> ClinicTexting {
         let rule = settings.reminderRule
         let templates = settings.templates.compactMapValues { try? ReminderTemplate($0) }
-        return { organisationID, _ in
+        return { organisationID, provider in
             let name = settings.clinicName ?? ((try? directory.organisation(id: organisationID))??.name ?? "the clinic")
-            return ClinicTexting(clinicName: name, clinicPhone: settings.clinicPhone, rule: rule, templates: templates)
+            var chosen = rule
+            // A provider's own offsets: a rule of their own (its id is in the reminders' keys).
+            if let provider, let text = provider.reminderOffsets, let offsets = try? ReminderOffset.list(parsing: text, field: "reminder_offsets") {
+                chosen = ReminderRule(id: "provider-\(provider.id)", offsets: offsets, quietHours: rule.quietHours)
+            }
+            return ClinicTexting(clinicName: name, clinicPhone: settings.clinicPhone, rule: chosen, templates: templates)
         }
     }
 
