@@ -49,6 +49,15 @@ import Testing
         ("{\"media\": {\"voicemail_max_seconds\": 1}}", "media.voicemail_max_seconds is 1; it must be between 5 and 3600"),
         ("{\"media\": {\"rtp_port\": \"1-2\"}}", "unknown key media.rtp_port"),
         ("{\"sip_port\": }", "not valid JSON"),
+        ("{\"sms\": {\"gateway\": \"carrier-pigeon\"}}", "sms.gateway is \"carrier-pigeon\"; use one of kannel, rest, none"),
+        ("{\"sms\": {\"gateway\": \"rest\"}}", "sms.rest_url is needed with gateway \"rest\""),
+        ("{\"sms\": {\"kannel_sendsms_url\": \"ftp://x\"}}", "sms.kannel_sendsms_url is \"ftp://x\"; it must be an http(s) URL"),
+        ("{\"reminders\": {\"offsets\": \"48h, soon\"}}", "reminders.offsets: 'soon' is not an offset"),
+        ("{\"reminders\": {\"quiet_hours\": \"late\"}}", "reminders.quiet_hours is \"late\"; write HH:MM-HH:MM"),
+        ("{\"reminders\": {\"templates\": {\"en\": \"Your {diagnosis} visit\"}}}", "reminders.templates.en"),
+        ("{\"reminders\": {\"templates\": {\"fr\": \"Bonjour\"}}}", "unknown key reminders.templates.fr"),
+        ("{\"meetings\": {\"url_template\": \"https://meet.example/fixed\"}}", "meetings.url_template is \"https://meet.example/fixed\"; it must be an http(s) URL with {room}"),
+        ("{\"calendar\": {\"caldav_url\": \"http://dav.example/cal/\"}}", "calendar.caldav_url is \"http://dav.example/cal/\"; it must be an http(s) URL with {extension}"),
     ])
     func errorsNameTheKey(_ json: String, _ message: String) throws {
         let path = try write(json)
@@ -63,6 +72,26 @@ import Testing
         }
         // A bad file changes nothing, even keys read before the bad one.
         #expect(c == ServerConfiguration())
+    }
+
+    @Test func readsTheCalendarSections() throws {
+        let path = try write("""
+            {"sms": {"gateway": "kannel", "kannel_sendsms_url": "http://127.0.0.1:13013/cgi-bin/sendsms", "kannel_username": "cp",
+                     "kannel_password": "pw", "from": "Clinic", "callback_secret": "s3cret"},
+             "reminders": {"offsets": "24h, 1h30m", "quiet_hours": "22:00-07:30", "clinic_phone": "+390612345678",
+                           "templates": {"it": "Ciao {first_name}, {date} {time}. {reply_keywords}"}, "unsettled_seconds": 60},
+             "meetings": {"url_template": "https://meet.example/{room}"},
+             "calendar": {"patient_names_in_feeds": true, "caldav_url": "http://127.0.0.1:5232/c/{extension}/", "caldav_interval_seconds": 5}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var c = ServerConfiguration()
+        try c.load(file: path)
+        #expect(c.calendar.gateway == "kannel" && c.calendar.kannelUsername == "cp" && c.calendar.callbackSecret == "s3cret")
+        #expect(c.calendar.reminderRule.offsets.map(\.description) == ["P1D", "PT1H30M"])
+        #expect(c.calendar.reminderRule.quietHours?.start.description == "22:00" && c.calendar.reminderRule.quietHours?.end.description == "07:30")
+        #expect(c.calendar.templates["it"]?.hasPrefix("Ciao") == true && c.calendar.unsettledSeconds == 60)
+        #expect(c.calendar.meetingURLTemplate == "https://meet.example/{room}" && c.calendar.patientNamesInFeeds)
+        #expect(c.calendar.caldavURLTemplate == "http://127.0.0.1:5232/c/{extension}/" && c.calendar.caldavIntervalSeconds == 5)
     }
 
     @Test func readsTheMediaSection() throws {
