@@ -26,7 +26,7 @@ def stats(path: str) -> None:
     visits = db.execute("SELECT count(DISTINCT appointment_id) FROM sms_outbox").fetchone()[0]
     pending = db.execute("SELECT count(*) FROM appointments WHERE status IN ('booked', 'confirmed') AND start_at > ?",
                          (int(time.time() * 1000),)).fetchone()[0]
-    enc = " ".join(f"{e}x{s}={n}" for e, s, n in db.execute(
+    enc = ",".join(f"{e}x{s}:{n}" for e, s, n in db.execute(
         "SELECT encoding, segments, count(*) FROM sms_outbox GROUP BY 1, 2 ORDER BY 1, 2"))
     db.close()
     size = sum(os.path.getsize(path + suffix) for suffix in ("", "-wal", "-shm") if os.path.exists(path + suffix))
@@ -56,7 +56,7 @@ def make_due(path: str, count: int, ids_file: str) -> None:
     db.executemany("INSERT INTO chosen VALUES (?)", [(i,) for i in ids])
     numbers, parts = db.execute(
         "SELECT count(DISTINCT to_number), sum(segments) FROM sms_outbox WHERE id IN (SELECT id FROM chosen)").fetchone()
-    enc = " ".join(f"{e}x{s}={n}" for e, s, n in db.execute(
+    enc = ",".join(f"{e}x{s}:{n}" for e, s, n in db.execute(
         "SELECT encoding, segments, count(*) FROM sms_outbox WHERE id IN (SELECT id FROM chosen) GROUP BY 1, 2 ORDER BY 1, 2"))
     print(f"due={len(ids)} numbers={numbers} parts={parts or 0} encodings={enc}")
 

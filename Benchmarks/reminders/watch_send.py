@@ -105,6 +105,15 @@ def main():
     db = None
     delivered = 0
     outcome = "timeout"
+    next_check = t0 + 1
+    settled_since = None
+
+    def open_db():
+        c = sqlite3.connect(a.db, isolation_level=None)
+        c.execute("PRAGMA busy_timeout = 2000")
+        c.execute("CREATE TEMP TABLE chosen (id TEXT PRIMARY KEY)")
+        c.executemany("INSERT INTO chosen VALUES (?)", [(i,) for i in ids])
+        return c
     while time.monotonic() < deadline:
         now = time.monotonic()
         if ready is None:
@@ -147,10 +156,7 @@ def main():
             cpu["last"] = (cpu_ticks([a.server_pid]), cpu_ticks(kannel), time.monotonic())
         if last is not None:
             if db is None:
-                db = sqlite3.connect(a.db, isolation_level=None)
-                db.execute("PRAGMA busy_timeout = 2000")
-                db.execute("CREATE TEMP TABLE chosen (id TEXT PRIMARY KEY)")
-                db.executemany("INSERT INTO chosen VALUES (?)", [(i,) for i in ids])
+                db = open_db()
             try:
                 delivered = db.execute("SELECT count(*) FROM sms_outbox WHERE state = 'delivered' "
                                        "AND id IN (SELECT id FROM chosen)").fetchone()[0]
@@ -160,6 +166,22 @@ def main():
                 delivered_at = now
                 outcome = "ok"
                 break
+        elif ready is not None and now >= next_check:
+            # Every second: when no chosen row is left to send (all failed, say) nothing more
+            # will come; give stragglers 5 s and stop.
+            next_check = now + 1
+            if db is None:
+                db = open_db()
+            try:
+                open_rows = db.execute("SELECT count(*) FROM sms_outbox WHERE state IN ('queued', 'sending') "
+                                       "AND id IN (SELECT id FROM chosen)").fetchone()[0]
+            except sqlite3.OperationalError:
+                open_rows = 1
+            if open_rows == 0:
+                settled_since = settled_since or now
+                if now - settled_since > 5:
+                    outcome = "rows_settled_before_all_texts_arrived"
+                    break
         if not alive(a.server_pid):
             outcome = "server_exited"
             break

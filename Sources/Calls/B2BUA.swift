@@ -95,7 +95,9 @@ public final class B2BUA {
         }
         let entry = context ?? plan.entryContext(forOrganisation: caller.organisationDomain)
         let run = plan.start(
-            DialplanCall(context: entry, dialed: dialed, caller: caller.number, callerName: caller.displayName, now: signalling.now),
+            DialplanCall(
+                context: entry, dialed: dialed, caller: caller.number, callerName: caller.displayName, now: signalling.now,
+                organisationID: caller.organisationID),
             calendar: calendar)
         let toTag = Registrar.newTag()
         let dialog = DialogState(

@@ -48,13 +48,11 @@ public final class Dialplan: Sendable {
 /// Answers calendar conditions (`when busy 1002`, `when in-appointment 1002`), implemented by the
 /// shared calendar.
 public protocol CalendarConditions: Sendable {
-    /// Whether the person at `extension` is in an appointment or otherwise busy at `instant`.
-    func isBusy(extension: String, at instant: Date) -> Bool
-    /// The extension of the provider whose visit with the patient at `caller` (their number on
-    /// file) starts within `window` of `instant`, before or after; nil when there is none.
-    func visitProvider(caller: String, within window: TimeInterval, at instant: Date) -> String?
-}
-
-extension CalendarConditions {
-    public func visitProvider(caller: String, within window: TimeInterval, at instant: Date) -> String? { nil }
+    /// Whether the person at `extension` of `organisationID` is in an appointment or otherwise
+    /// busy at `instant`.
+    func isBusy(extension: String, organisationID: Int64?, at instant: Date) -> Bool
+    /// The extension of the provider of `organisationID` whose visit with the patient at
+    /// `caller` (their number on file) starts within `window` of `instant`, before or after;
+    /// nil when there is none.
+    func visitProvider(caller: String, organisationID: Int64?, within window: TimeInterval, at instant: Date) -> String?
 }

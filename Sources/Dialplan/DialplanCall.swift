@@ -12,8 +12,12 @@ public struct DialplanCall: Sendable {
     public var callerName: String
     /// The instant `hours` conditions are evaluated at.
     public var now: Date
+    /// The caller's organisation (the trunk's for calls from outside): calendar conditions look
+    /// only at its calendar.
+    public var organisationID: Int64?
 
-    public init(context: String, dialed: String, caller: String, callerName: String = "", now: Date) {
+    public init(context: String, dialed: String, caller: String, callerName: String = "", now: Date, organisationID: Int64? = nil) {
+        self.organisationID = organisationID
         self.context = context
         self.dialed = dialed
         self.caller = caller

@@ -196,11 +196,12 @@ public struct DialplanRun: Sendable {
     private mutating func holds(_ condition: Condition) -> Bool {
         switch condition {
         case .visitWithin(let minutes):
-            guard let provider = calendar?.visitProvider(caller: call.caller, within: Double(minutes) * 60, at: call.now) else { return false }
+            guard let provider = calendar?.visitProvider(
+                caller: call.caller, organisationID: call.organisationID, within: Double(minutes) * 60, at: call.now) else { return false }
             variables["visit_provider"] = provider
             return true
         case .hours(let name, _): return plan.hours[name]?.isOpen(at: call.now) ?? false
-        case .busy(let number): return calendar?.isBusy(extension: number.expand(variables), at: call.now) ?? false
+        case .busy(let number): return calendar?.isBusy(extension: number.expand(variables), organisationID: call.organisationID, at: call.now) ?? false
         case .not(let inner): return !holds(inner)
         }
     }

@@ -55,12 +55,12 @@ struct FakeCalendar: CalendarConditions {
     /// Caller number → (visit start, provider extension).
     var visits: [String: (Date, String)] = [:]
 
-    func visitProvider(caller: String, within window: TimeInterval, at instant: Date) -> String? {
+    func visitProvider(caller: String, organisationID: Int64?, within window: TimeInterval, at instant: Date) -> String? {
         guard let (start, provider) = visits[caller], abs(start.timeIntervalSince(instant)) <= window else { return nil }
         return provider
     }
 
-    func isBusy(extension: String, at instant: Date) -> Bool {
+    func isBusy(extension: String, organisationID: Int64?, at instant: Date) -> Bool {
         busy[`extension`, default: []].contains { $0.start <= instant && instant < $0.end }
     }
 }
