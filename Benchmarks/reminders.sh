@@ -56,6 +56,7 @@ BENCH_SEND_TIMEOUT="${BENCH_SEND_TIMEOUT:-600}"
 BENCH_KEEP="${BENCH_KEEP:-0}"
 KANNEL_LOG_LEVEL="${KANNEL_LOG_LEVEL:-1}"
 CAREPHONE_BIN="${CAREPHONE_BIN:-}"
+GIVEN_BIN="$CAREPHONE_BIN"
 CAREPHONE_BENCH_BUILD="${CAREPHONE_BENCH_BUILD:-$REPO_DIR/.build-bench}"
 CAREPHONE_BUILD_TIMEOUT="${CAREPHONE_BUILD_TIMEOUT:-1800}"
 FAKESMSC=/usr/lib/kannel/test/fakesmsc
@@ -250,7 +251,7 @@ P2_RSS="$(mb "$(kb_of "$SERVER_PID" VmRSS)")"
 P2_REPLAN="$(planned "$WORK/send" seconds)"; P2_REQUEUED="$(planned "$WORK/send" queued)"
 stop_server
 STATES="$(python3 "$BENCH_DIR/reminders/outbox.py" states "$DB" "$WORK/due.ids")"
-SENT_PARTS="$(grep -c "Sent SMS" "$K/access.log" 2>/dev/null || true)"; DLRS="$(grep -c "Receive DLR" "$K/access.log" 2>/dev/null || true)"
+SENT_LINES="$(grep -c "Sent SMS" "$K/access.log" 2>/dev/null || true)"; DLRS="$(grep -c "Receive DLR" "$K/access.log" 2>/dev/null || true)"
 say "sent: $SEND"
 say "outbox states of the chosen rows: $STATES"
 grep -E "outbox:" "$WORK/send.err" | head -3
@@ -277,7 +278,7 @@ printf "  %-44s %s\n" "outcome" "$(kv "$SEND" outcome)" \
     "CPU over the burst: server / Kannel" "$(kv "$SEND" server_cpu_pct)% / $(kv "$SEND" kannel_cpu_pct)% of one core" \
     "server VmRSS after the burst" "${P2_RSS} MB" \
     "outbox states of those rows" "$STATES" \
-    "Kannel access log: parts sent to the SMSC / DLRs" "$SENT_PARTS / $DLRS"
+    "Kannel access log: Sent SMS / Receive DLR" "$SENT_LINES / $DLRS"
 echo
-echo "Command: $(for v in BENCH_PATIENTS BENCH_VISITS BENCH_DAYS BENCH_TEXTS; do printf '%s=%s ' "$v" "${!v}"; done)Benchmarks/reminders.sh"
+echo "Command: ${GIVEN_BIN:+CAREPHONE_BIN=$GIVEN_BIN }$(for v in BENCH_PATIENTS BENCH_VISITS BENCH_DAYS BENCH_TEXTS; do printf '%s=%s ' "$v" "${!v}"; done)Benchmarks/reminders.sh"
 echo "Total run time: ${RUN_S} s"

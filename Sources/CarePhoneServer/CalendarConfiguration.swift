@@ -57,6 +57,9 @@ public struct CalendarSettings: Sendable, Equatable {
         restToken = try r.string("rest_token") ?? restToken
         callbackBaseURL = try r.string("callback_base_url") ?? callbackBaseURL
         callbackSecret = try r.string("callback_secret") ?? callbackSecret
+        if let secret = callbackSecret, secret.count < 16 {
+            throw ConfigurationError("\(r.file): \(r.name("callback_secret")) must be at least 16 characters (it is what lets the gateway in)")
+        }
         for (key, value) in [("kannel_sendsms_url", kannelSendsmsURL), ("rest_url", restURL), ("callback_base_url", callbackBaseURL ?? "http://x")]
         where !value.isEmpty {
             guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? "") else {

@@ -45,6 +45,16 @@ public struct CalendarAPI: Sendable {
         self.log = log
     }
 
+    /// Whether a callback carries the secret (compared in constant time; an empty secret never matches).
+    func isCallbackSecret(_ given: String?) -> Bool {
+        guard let given, !callbackSecret.isEmpty else { return false }
+        let a = Array(given.utf8)
+        let b = Array(callbackSecret.utf8)
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        for i in 0..<b.count { difference |= b[i] ^ (i < a.count ? a[i] : 0) }
+        return difference == 0
+    }
+
     /// The bearer token's user as the calendar sees them, or a 401.
     func actingUser(_ request: Request) -> Outcome<(User, ActingUser)> {
         switch authenticate(request, tokens: tokens) {

@@ -27,7 +27,7 @@ func addMessagingRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) 
         try await withUser(request, api) { _, user in
             let all = request.uri.queryParameters.get("all") == "true"
             let list = try api.inbox.inbox(organisationID: user.organisationID, onlyNeedingStaff: !all, limit: 500)
-            return jsonObject(["messages": list.filter { all || $0.handledAt == nil }.map(CalendarViews.inbound)])
+            return jsonObject(["messages": list.map(CalendarViews.inbound)])
         }
     }
     router.post("api/inbox/:id/handled") { request, context -> Response in
@@ -43,9 +43,9 @@ func addMessagingRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) 
     // Kannel: dlr-url ...?secret=S&id=<outbox id>&type=%d
     router.get("sms/kannel/dlr") { request, _ -> Response in
         let q = request.uri.queryParameters
-        guard q.get("secret") == api.callbackSecret else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
+        guard api.isCallbackSecret(q.get("secret")) else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
         guard let id = q.get("id"), !id.isEmpty else { return fieldError(.badRequest, field: "id", message: "is required") }
-        guard let type = q.get("type").flatMap({ Int($0) }), let state = KannelDeliveryType.state(type) else {
+        guard let type = q.get("type").flatMap({ Int($0) }), let state = KannelGateway.deliveryState(kannelType: type) else {
             return fieldError(.badRequest, field: "type", message: "must be a Kannel DLR type (1, 2, 4, 8 or 16)")
         }
         let known = try api.outbox.recordDelivery(id: String(id), state: state, at: Date())
@@ -55,16 +55,16 @@ func addMessagingRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) 
     // Kannel: sms-service get-url ...?secret=S&from=%p&to=%P&text=%b
     router.get("sms/kannel/inbound") { request, _ -> Response in
         let q = request.uri.queryParameters
-        guard q.get("secret") == api.callbackSecret else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
+        guard api.isCallbackSecret(q.get("secret")) else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
         return try await inbound(api, from: q.get("from"), to: q.get("to") ?? "", text: q.get("text"))
     }
     // REST gateway: StatusCallback ...?secret=S&id=<outbox id>, form MessageStatus=delivered
     router.post("sms/rest/status") { request, _ -> Response in
         let q = request.uri.queryParameters
-        guard q.get("secret") == api.callbackSecret else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
+        guard api.isCallbackSecret(q.get("secret")) else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
         let form = try await formFields(request)
         guard let id = q.get("id") else { return fieldError(.badRequest, field: "id", message: "is required") }
-        guard let status = form["MessageStatus"] ?? form["status"], let state = RESTDeliveryStatus.state(status) else {
+        guard let status = form["MessageStatus"] ?? form["status"], let state = RESTSMSGateway.deliveryState(fromStatus: status) else {
             return fieldError(.badRequest, field: "MessageStatus", message: "is missing or not a known status")
         }
         _ = try api.outbox.recordDelivery(id: String(id), state: state, at: Date())
@@ -72,7 +72,7 @@ func addMessagingRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) 
     }
     router.post("sms/rest/inbound") { request, _ -> Response in
         let q = request.uri.queryParameters
-        guard q.get("secret") == api.callbackSecret else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
+        guard api.isCallbackSecret(q.get("secret")) else { return fieldError(.forbidden, field: "secret", message: "wrong callback secret") }
         let form = try await formFields(request)
         return try await inbound(api, from: form["From"], to: form["To"] ?? "", text: form["Body"])
     }
@@ -82,7 +82,8 @@ func inbound(_ api: CalendarAPI, from: String?, to: String, text: String?) async
     guard let from, !from.isEmpty else { return fieldError(.badRequest, field: "from", message: "is required") }
     guard let text else { return fieldError(.badRequest, field: "text", message: "is required") }
     let record = try await api.replies.handle(from: from, to: to, text: text)
-    api.log("text from \(record.from): \(record.reply.rawValue), \(record.outcome)")
+    // No phone number or text in the log: they are the patient's.
+    api.log("text \(record.id) from a patient: \(record.reply.rawValue), \(record.outcome)")
     // 200 with no body: smsbox retries anything but 200/202, and its `max-messages = 0` keeps
     // it from texting an answer back to the patient.
     return Response(status: .ok)
@@ -98,31 +99,4 @@ func formFields(_ request: Request) async throws -> [String: String] {
         fields[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
     }
     return fields
-}
-
-/// Kannel DLR types (Kannel user guide, "Delivery reports"): 1 delivered to phone, 2 not
-/// delivered to phone, 4 queued on SMSC, 8 delivered to SMSC, 16 not delivered to SMSC.
-enum KannelDeliveryType {
-    static func state(_ type: Int) -> DeliveryState? {
-        switch type {
-        case 1: .delivered
-        case 2, 16: .failed
-        case 4: .accepted
-        case 8: .submitted
-        default: nil
-        }
-    }
-}
-
-/// Twilio-shaped MessageStatus values.
-enum RESTDeliveryStatus {
-    static func state(_ status: String) -> DeliveryState? {
-        switch status.lowercased() {
-        case "queued", "accepted", "sending", "scheduled": .accepted
-        case "sent": .submitted
-        case "delivered", "read": .delivered
-        case "failed", "undelivered", "canceled": .failed
-        default: nil
-        }
-    }
 }

@@ -52,6 +52,11 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
                 }
             }
             try api.calendar.setReminderOffsets(offsets, providerID: provider.id)
+            // Plan the provider's pending visits again under the new offsets.
+            for visit in try api.calendar.appointments(organisationID: provider.organisationID, providerID: provider.id, from: Date(), to: nil)
+            where visit.isPending {
+                await api.scheduling.onChange(visit, .updated)
+            }
             return jsonObject(["offsets": offsets.map { $0 as Any } ?? NSNull()])
         }
     }
@@ -108,6 +113,25 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
                  "detected_at": DateText.string(c.detectedAt), "resolved_at": c.resolvedAt.map(DateText.string) ?? NSNull()]
             }
             return jsonObject(["conflicts": list])
+        }
+    }
+    router.post("api/calendar/conflicts/:id/resolve") { request, context -> Response in
+        try await withUser(request, api) { _, user in
+            let id = try pathID(context)
+            let keep = try await JSONFields(request).string("keep", required: true) ?? ""
+            guard ["carephone", "caldav"].contains(keep) else {
+                throw HTTPFieldError(field: "keep", message: "'\(keep)' must be carephone (push ours over theirs) or caldav (take theirs)")
+            }
+            guard let open = try api.caldav.conflicts(organisationID: user.organisationID, includeResolved: false).first(where: { $0.id == id }) else {
+                throw HTTPFieldError(status: .notFound, field: "id", message: "no open conflict \(id) in this organisation")
+            }
+            guard let provider = try api.calendar.provider(id: open.providerID), provider.userID == user.id || user.role != .member else {
+                throw HTTPFieldError(status: .forbidden, field: "id", message: "only the provider or an organisation admin may settle this")
+            }
+            guard try api.caldav.resolveConflict(id: id, organisationID: user.organisationID, keep: keep, at: Date()) != nil else {
+                throw HTTPFieldError(status: .notFound, field: "id", message: "no open conflict \(id) in this organisation")
+            }
+            return jsonObject(["id": id, "keep": keep, "applied": "at the next sync"])
         }
     }
     // The feed: no token, the unguessable URL is the credential (Outlook and Google cannot send one).

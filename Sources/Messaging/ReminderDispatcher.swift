@@ -44,13 +44,16 @@ public final class ReminderDispatcher: Sendable {
     public let options: Options
     public let clock: @Sendable () -> Date
     public let log: @Sendable (String) -> Void
+    /// When given, a reminder goes only while its key is among the visit's current ones.
+    public let scheduler: ReminderScheduler?
     let reached: @Sendable (Stage, OutboxMessage) -> Void
 
     public init(
         outbox: any OutboxStore, calendar: any SchedulingStore, gateway: any SMSGateway, options: Options = Options(),
         clock: @escaping @Sendable () -> Date = { Date() }, log: @escaping @Sendable (String) -> Void = { _ in },
-        reached: @escaping @Sendable (Stage, OutboxMessage) -> Void = { _, _ in }
+        scheduler: ReminderScheduler? = nil, reached: @escaping @Sendable (Stage, OutboxMessage) -> Void = { _, _ in }
     ) {
+        self.scheduler = scheduler
         self.outbox = outbox
         self.calendar = calendar
         self.gateway = gateway
@@ -73,11 +76,16 @@ public final class ReminderDispatcher: Sendable {
     public func runOnce() async throws -> Int {
         let now = clock()
         for m in try outbox.unsettled(startedBefore: now.addingTimeInterval(-options.unsettledWait.seconds)) {
+            if m.attempts >= options.maxAttempts {
+                try outbox.finish(id: m.id, state: .failed, reason: "no answer from the gateway after \(m.attempts) tries", at: now)
+                continue
+            }
             log("outbox: \(m.id) has no recorded answer and no delivery report after \(options.unsettledWait); sending it again")
             try outbox.markRetry(id: m.id, error: "no answer recorded from the gateway and no delivery report", next: now, at: now)
         }
         var sent = 0
-        while true {
+        // Bounded: rows that keep failing to be read must not spin this loop.
+        for _ in 0..<64 {
             let due = try outbox.due(at: clock(), limit: 256)
             if due.isEmpty { break }
             sent += await withTaskGroup(of: Bool.self) { group in
@@ -103,11 +111,13 @@ public final class ReminderDispatcher: Sendable {
     func deliver(_ message: OutboxMessage) async -> Bool {
         let now = clock()
         do {
+            // Claim first, then check: a change committed meanwhile is seen, and nothing else
+            // sends this row.
+            guard try outbox.claim(id: message.id, at: now) else { return false }
             if let reason = try reasonNotToSend(message, now: now) {
                 try outbox.finish(id: message.id, state: reason.state, reason: reason.text, at: now)
                 return false
             }
-            guard try outbox.claim(id: message.id, at: now) else { return false }
             reached(.claimed, message)
             let sms = OutgoingSMS(id: message.id, to: message.to, from: nil, text: message.text, encoding: message.encoding)
             let result: Result<String?, SMSGatewayError>
@@ -148,6 +158,9 @@ public final class ReminderDispatcher: Sendable {
             }
             if let version = PlannedReminder.appointmentVersion(inKey: m.idempotencyKey), version != a.version {
                 return (.cancelled, "the visit changed after this reminder was planned")
+            }
+            if let scheduler, try !scheduler.currentKeys(for: a).contains(m.idempotencyKey) {
+                return (.cancelled, "the reminder rules changed after this reminder was planned")
             }
         }
         return nil

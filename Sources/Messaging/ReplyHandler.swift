@@ -15,11 +15,16 @@ public struct ReplyHandler: Sendable {
     public let inbox: any InboxStore
     public let texting: @Sendable (_ organisationID: Int64, _ provider: Provider?) -> ClinicTexting
     public let clock: @Sendable () -> Date
+    /// The organisation a text from a number nobody has goes to (the only one, on a
+    /// single-clinic server), so staff see it.
+    public let defaultOrganisation: @Sendable () -> Int64?
 
     public init(
         calendar: any SchedulingStore, scheduling: SchedulingService, outbox: any OutboxStore, inbox: any InboxStore,
-        texting: @escaping @Sendable (Int64, Provider?) -> ClinicTexting, clock: @escaping @Sendable () -> Date = { Date() }
+        texting: @escaping @Sendable (Int64, Provider?) -> ClinicTexting, clock: @escaping @Sendable () -> Date = { Date() },
+        defaultOrganisation: @escaping @Sendable () -> Int64? = { nil }
     ) {
+        self.defaultOrganisation = defaultOrganisation
         self.calendar = calendar
         self.scheduling = scheduling
         self.outbox = outbox
@@ -103,6 +108,12 @@ public struct ReplyHandler: Sendable {
             record.outcome = patients.isEmpty ? "opt-in from an unknown number" : "opted in to texts"
             if let patient, let settings, wasOptedOut {
                 try queue(.optInConfirmation, ServiceTexts.optedIn(clinic: settings.clinicName, locale: locale), to: patient, now: now)
+                // Visits booked while opted out get their reminders now.
+                for p in patients {
+                    for a in try calendar.appointments(patientID: p.id) where a.isPending && a.start > now {
+                        await scheduling.onChange(a, .updated)
+                    }
+                }
             }
         case .help:
             record.outcome = "answered HELP"
@@ -113,7 +124,11 @@ public struct ReplyHandler: Sendable {
             record.outcome = "for the clinic to read"
             record.needsStaff = true
         }
-        if patient == nil { record.outcome += " (no patient has this number)" }
+        if patient == nil {
+            record.outcome += " (no patient has this number)"
+            record.organisationID = defaultOrganisation()
+            record.needsStaff = true
+        }
         return try inbox.insert(record)
     }
 

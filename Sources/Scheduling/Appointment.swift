@@ -44,6 +44,8 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
     public var meeting: Meeting?
     /// The recurring series this occurrence belongs to.
     public var seriesID: String?
+    /// When it was booked; reminders that would have gone before this are never sent.
+    public var createdAt: Date
     /// First instant of the appointment.
     public var start: Date
     /// Instant the appointment ends; must be after `start`.
@@ -68,8 +70,9 @@ public struct Appointment: Sendable, Hashable, Codable, Identifiable {
         id: Int64, organisationID: Int64, providerID: Int64, patientID: Int64?, start: Date, end: Date,
         bookedTimeZoneIdentifier: String, kind: Kind, location: String? = nil, status: Status = .booked,
         version: Int = 1, changedBy: Int64, changedAt: Date, uid: String? = nil, title: String? = nil,
-        meeting: Meeting? = nil, seriesID: String? = nil
+        meeting: Meeting? = nil, seriesID: String? = nil, createdAt: Date? = nil
     ) {
+        self.createdAt = createdAt ?? changedAt
         self.id = id
         self.organisationID = organisationID
         self.providerID = providerID

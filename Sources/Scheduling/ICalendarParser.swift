@@ -167,7 +167,8 @@ public struct ICalendarParser: Sendable {
                 inTime = true
                 continue
             }
-            guard let value = Int(digits) else { return nil }
+            // At most a year in any unit: longer durations are refused, never overflowed.
+            guard digits.count <= 8, let value = Int(digits) else { return nil }
             switch (character, inTime) {
             case ("W", false): days += 7 * value
             case ("D", false): days += value
@@ -179,7 +180,7 @@ public struct ICalendarParser: Sendable {
             digits = ""
             sawUnit = true
         }
-        guard sawUnit, digits.isEmpty else { return nil }
+        guard sawUnit, digits.isEmpty, days <= 366, seconds <= 366 * 86_400 else { return nil }
         return (sign * days, sign * seconds)
     }
 

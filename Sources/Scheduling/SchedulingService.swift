@@ -72,10 +72,13 @@ public struct SchedulingService: Sendable {
         }
         let length = request.end.timeIntervalSince(request.start)
         let now = clock()
+        // Every occurrence is checked before any meeting is made.
+        if !request.allowOverlap {
+            for start in starts { try checkFree(provider: provider, start: start, end: start.addingTimeInterval(length), ignoring: nil) }
+        }
         var appointments: [Appointment] = []
         for start in starts {
             let end = start.addingTimeInterval(length)
-            if !request.allowOverlap { try checkFree(provider: provider, start: start, end: end, zone: zone, ignoring: nil) }
             var a = Appointment(
                 id: 0, organisationID: provider.organisationID, providerID: provider.id, patientID: request.patientID, start: start,
                 end: end, bookedTimeZoneIdentifier: zoneID, kind: request.kind, location: request.location, changedBy: user.id,
@@ -100,8 +103,7 @@ public struct SchedulingService: Sendable {
         guard a.isPending else { throw .conflict(field: "status", message: "a \(a.status.rawValue) visit cannot be moved") }
         let newEnd = end ?? start.addingTimeInterval(a.end.timeIntervalSince(a.start))
         if let e = FieldValidation.endAfterStart(start: start, end: newEnd) { throw .invalid([e]) }
-        let zone = TimeZone(identifier: a.bookedTimeZoneIdentifier) ?? .gmt
-        if !allowOverlap { try checkFree(provider: provider, start: start, end: newEnd, zone: zone, ignoring: a.id) }
+        if !allowOverlap { try checkFree(provider: provider, start: start, end: newEnd, ignoring: a.id) }
         let detail = "from \(Self.iso(a.start)) to \(Self.iso(start))"
         let old = a.version
         a.start = start
@@ -120,10 +122,10 @@ public struct SchedulingService: Sendable {
         guard a.isPending else { throw .conflict(field: "status", message: "the visit is already \(a.status.rawValue)") }
         let old = a.version
         a.status = .cancelled
-        if let meeting = a.meeting, let meetings {
-            do { try await meetings.cancel(meeting, for: a) } catch { throw .meeting(String(describing: error)) }
-        }
-        return try await save(a, expected: old, action: .cancelled, userID: user.id, source: source, detail: "")
+        let saved = try await save(a, expected: old, action: .cancelled, userID: user.id, source: source, detail: "")
+        // The visit is cancelled whatever the meeting service says; a room left open is harmless.
+        if let meeting = a.meeting, let meetings { try? await meetings.cancel(meeting, for: saved) }
+        return saved
     }
 
     /// A change the patient asked for by text (confirm) or that another calendar made; no
@@ -169,7 +171,9 @@ public struct SchedulingService: Sendable {
         return a
     }
 
-    func checkFree(provider: Provider, start: Date, end: Date, zone: TimeZone, ignoring: Int64?) throws(SchedulingError) {
+    /// Working hours are on the provider's wall clock, whatever zone the visit was booked in.
+    func checkFree(provider: Provider, start: Date, end: Date, ignoring: Int64?) throws(SchedulingError) {
+        let zone = TimeZone(identifier: provider.timeZoneIdentifier) ?? .gmt
         let hours = try load { try store.workingHours(providerID: provider.id) }
         guard WorkingHours.covers(hours, start: start, end: end, zone: zone) else {
             throw .conflict(field: "start", message: "\(Self.iso(start)) is outside \(provider.displayName)'s working hours ("

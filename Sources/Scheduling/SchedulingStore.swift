@@ -32,7 +32,8 @@ public protocol SchedulingStore: Sendable {
     func updateAppointment(_ appointment: Appointment, expectedVersion: Int, change: AppointmentChange) throws -> Bool
     func deleteAppointment(id: Int64, change: AppointmentChange) throws
     func appointment(id: Int64) throws -> Appointment?
-    func appointment(uid: String) throws -> Appointment?
+    /// The provider's entry with this iCalendar UID.
+    func appointment(uid: String, providerID: Int64) throws -> Appointment?
     /// Appointments overlapping `from..<to` (either may be nil for open-ended), by start time.
     func appointments(organisationID: Int64, providerID: Int64?, from: Date?, to: Date?) throws -> [Appointment]
     func appointments(patientID: Int64) throws -> [Appointment]

@@ -322,7 +322,8 @@ public enum Migrations {
 
             CREATE TABLE appointments (
                 id INTEGER PRIMARY KEY,
-                uid TEXT NOT NULL UNIQUE,
+                -- iCalendar UID; one invitation may sit in several providers' calendars.
+                uid TEXT NOT NULL,
                 organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
                 provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
                 patient_id INTEGER REFERENCES patients(id) ON DELETE SET NULL,
@@ -339,7 +340,9 @@ public enum Migrations {
                 meeting_id TEXT,
                 meeting_passcode TEXT,
                 meeting_url TEXT,
-                series_id TEXT
+                series_id TEXT,
+                created_at INTEGER NOT NULL,
+                UNIQUE (provider_id, uid)
             );
             CREATE INDEX appointments_provider_start ON appointments(provider_id, start_at);
             CREATE INDEX appointments_patient ON appointments(patient_id, start_at);
@@ -411,12 +414,13 @@ public enum Migrations {
                 last_sync_at INTEGER
             );
             CREATE TABLE caldav_items (
-                appointment_uid TEXT PRIMARY KEY,
                 provider_id INTEGER NOT NULL,
+                appointment_uid TEXT NOT NULL,
                 href TEXT NOT NULL,
                 etag TEXT,
                 -- The appointment version last pushed or pulled; a higher one means a local change.
-                synced_version INTEGER NOT NULL
+                synced_version INTEGER NOT NULL,
+                PRIMARY KEY (provider_id, appointment_uid)
             ) WITHOUT ROWID;
             CREATE TABLE caldav_conflicts (
                 id INTEGER PRIMARY KEY,
@@ -425,7 +429,10 @@ public enum Migrations {
                 href TEXT NOT NULL,
                 reason TEXT NOT NULL,
                 detected_at INTEGER NOT NULL,
-                resolved_at INTEGER
+                resolved_at INTEGER,
+                -- How a person settled it: 'carephone' (push ours) or 'caldav' (take theirs);
+                -- 'applied:...' once a sync has done it.
+                resolution TEXT
             );
             """)
 }

@@ -21,14 +21,19 @@ public struct SQLiteCalDAVStore: CalDAVSyncStore {
             [.text(item.uid), .integer(item.providerID), .text(item.href), SQLiteValue(item.etag), SQLiteValue(item.syncedVersion)])
     }
 
-    public func removeItem(uid: String) throws {
-        try database.execute("DELETE FROM caldav_items WHERE appointment_uid = ?", [.text(uid)])
+    public func removeItem(uid: String, providerID: Int64) throws {
+        try database.execute("DELETE FROM caldav_items WHERE provider_id = ? AND appointment_uid = ?", [.integer(providerID), .text(uid)])
+    }
+
+    public func removeItems(providerID: Int64) throws {
+        try database.execute("DELETE FROM caldav_items WHERE provider_id = ?", [.integer(providerID)])
     }
 
     public func recordConflict(_ conflict: CalDAVConflict) throws -> Bool {
         try database.transaction { c in
             let open = try c.queryFirst(
-                "SELECT id FROM caldav_conflicts WHERE appointment_uid = ? AND resolved_at IS NULL", [.text(conflict.uid)]
+                "SELECT id FROM caldav_conflicts WHERE provider_id = ? AND appointment_uid = ? AND resolved_at IS NULL",
+                [.integer(conflict.providerID), .text(conflict.uid)]
             ) { try $0.int64(0) }
             guard open == nil else { return false }
             try c.execute(
@@ -42,19 +47,40 @@ public struct SQLiteCalDAVStore: CalDAVSyncStore {
     public func conflicts(organisationID: Int64, includeResolved: Bool) throws -> [CalDAVConflict] {
         try database.query(
             """
-            SELECT c.id, c.provider_id, c.appointment_uid, c.href, c.reason, c.detected_at, c.resolved_at FROM caldav_conflicts c
+            SELECT \(Self.conflictColumns) FROM caldav_conflicts c
             JOIN providers p ON p.id = c.provider_id WHERE p.organisation_id = ?\(includeResolved ? "" : " AND c.resolved_at IS NULL")
             ORDER BY c.id
             """, [.integer(organisationID)], Self.conflictRow)
     }
 
-    public func resolveConflict(id: Int64, at: Date) throws -> CalDAVConflict? {
+    public func resolveConflict(id: Int64, organisationID: Int64, keep: String, at: Date) throws -> CalDAVConflict? {
         try database.transaction { c in
-            try c.execute("UPDATE caldav_conflicts SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL", [.integer(Milliseconds.from(at)), .integer(id)])
-            return try c.queryFirst(
-                "SELECT id, provider_id, appointment_uid, href, reason, detected_at, resolved_at FROM caldav_conflicts WHERE id = ?", [.integer(id)],
-                Self.conflictRow)
+            try c.execute(
+                """
+                UPDATE caldav_conflicts SET resolved_at = ?, resolution = ? WHERE id = ? AND resolved_at IS NULL
+                AND provider_id IN (SELECT id FROM providers WHERE organisation_id = ?)
+                """, [.integer(Milliseconds.from(at)), .text(keep), .integer(id), .integer(organisationID)])
+            guard c.changes == 1 else { return nil }
+            return try c.queryFirst("SELECT \(Self.conflictColumns) FROM caldav_conflicts c WHERE id = ?", [.integer(id)], Self.conflictRow)
         }
+    }
+
+    public func pendingResolutions(providerID: Int64) throws -> [String: String] {
+        let rows = try database.query(
+            """
+            SELECT appointment_uid, resolution FROM caldav_conflicts
+            WHERE provider_id = ? AND resolution IS NOT NULL AND resolution NOT LIKE 'applied:%' ORDER BY id
+            """, [.integer(providerID)]
+        ) { (try $0.string(0), try $0.string(1)) }
+        return Dictionary(rows, uniquingKeysWith: { _, last in last })
+    }
+
+    public func resolutionApplied(uid: String, providerID: Int64) throws {
+        try database.execute(
+            """
+            UPDATE caldav_conflicts SET resolution = 'applied:' || resolution
+            WHERE provider_id = ? AND appointment_uid = ? AND resolution IS NOT NULL AND resolution NOT LIKE 'applied:%'
+            """, [.integer(providerID), .text(uid)])
     }
 
     public func collectionURL(providerID: Int64) throws -> String? {
@@ -69,9 +95,13 @@ public struct SQLiteCalDAVStore: CalDAVSyncStore {
             """, [.integer(providerID), .text(url), SQLiteValue(syncedAt.map(Milliseconds.from))])
     }
 
+    private static let conflictColumns = "c.id, c.provider_id, c.appointment_uid, c.href, c.reason, c.detected_at, c.resolved_at, c.resolution"
+
     private static func conflictRow(_ r: SQLiteRow) throws -> CalDAVConflict {
-        CalDAVConflict(
+        var conflict = CalDAVConflict(
             id: try r.int64(0), providerID: try r.int64(1), uid: try r.string(2), href: try r.string(3), reason: try r.string(4),
             detectedAt: Milliseconds.date(try r.int64(5)), resolvedAt: try r.optionalInt64(6).map(Milliseconds.date))
+        conflict.resolution = try r.optionalString(7)
+        return conflict
     }
 }

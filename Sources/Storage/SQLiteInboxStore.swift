@@ -32,7 +32,7 @@ public struct SQLiteInboxStore: InboxStore {
             """
             SELECT id, organisation_id, patient_id, from_number, to_number, text, received_at, reply, appointment_id, outcome,
                 needs_staff, handled_at, handled_by
-            FROM sms_inbox WHERE organisation_id = ?\(onlyNeedingStaff ? " AND needs_staff = 1" : "") ORDER BY received_at DESC, id DESC LIMIT ?
+            FROM sms_inbox WHERE organisation_id = ?\(onlyNeedingStaff ? " AND needs_staff = 1 AND handled_at IS NULL" : "") ORDER BY received_at DESC, id DESC LIMIT ?
             """, [.integer(organisationID), SQLiteValue(limit)]
         ) { r in
             var m = InboundSMS(

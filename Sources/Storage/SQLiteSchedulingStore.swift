@@ -171,9 +171,10 @@ public struct SQLiteSchedulingStore: SchedulingStore {
             "SELECT \(Self.appointmentColumns) FROM appointments WHERE id = ?", [.integer(id)], Self.appointmentRow)
     }
 
-    public func appointment(uid: String) throws -> Appointment? {
+    public func appointment(uid: String, providerID: Int64) throws -> Appointment? {
         try database.queryFirst(
-            "SELECT \(Self.appointmentColumns) FROM appointments WHERE uid = ?", [.text(uid)], Self.appointmentRow)
+            "SELECT \(Self.appointmentColumns) FROM appointments WHERE provider_id = ? AND uid = ?", [.integer(providerID), .text(uid)],
+            Self.appointmentRow)
     }
 
     public func appointments(organisationID: Int64, providerID: Int64?, from: Date?, to: Date?) throws -> [Appointment] {
@@ -256,8 +257,8 @@ public struct SQLiteSchedulingStore: SchedulingStore {
 
     private static let appointmentInsertColumns =
         "uid, organisation_id, provider_id, patient_id, start_at, end_at, time_zone, kind, location, title, status, version, "
-        + "changed_by, changed_at, meeting_id, meeting_passcode, meeting_url, series_id"
-    private static let appointmentPlaceholders = Array(repeating: "?", count: 18).joined(separator: ", ")
+        + "changed_by, changed_at, meeting_id, meeting_passcode, meeting_url, series_id, created_at"
+    private static let appointmentPlaceholders = Array(repeating: "?", count: 19).joined(separator: ", ")
     private static let appointmentColumns = "id, " + appointmentInsertColumns
 
     private static func appointmentValues(_ a: Appointment) -> [SQLiteValue] {
@@ -267,6 +268,7 @@ public struct SQLiteSchedulingStore: SchedulingStore {
             .text(a.kind.rawValue), SQLiteValue(a.location), SQLiteValue(a.title), .text(a.status.rawValue), SQLiteValue(a.version),
             .integer(a.changedBy), .integer(Milliseconds.from(a.changedAt)), SQLiteValue(a.meeting?.id),
             SQLiteValue(a.meeting?.passcode), SQLiteValue(a.meeting?.joinURL), SQLiteValue(a.seriesID),
+            .integer(Milliseconds.from(a.createdAt)),
         ]
     }
 
@@ -281,6 +283,6 @@ public struct SQLiteSchedulingStore: SchedulingStore {
             kind: Appointment.Kind(rawValue: try r.string(8)) ?? .inPerson, location: try r.optionalString(9),
             status: Appointment.Status(rawValue: try r.string(11)) ?? .booked, version: try r.int(12), changedBy: try r.int64(13),
             changedAt: Milliseconds.date(try r.int64(14)), uid: try r.string(1), title: try r.optionalString(10), meeting: meeting,
-            seriesID: try r.optionalString(18))
+            seriesID: try r.optionalString(18), createdAt: Milliseconds.date(try r.int64(19)))
     }
 }

@@ -16,12 +16,18 @@ struct CalendarContext {
     let user: User
     var acting: ActingUser { ActingUser(id: user.id, organisationID: user.organisationID, roleName: user.role.rawValue) }
 
-    init(_ data: DataOption, as ext: String, domain: String?) throws {
+    init(_ data: DataOption, as ext: String, domain: String?, config: String?) throws {
+        // The server's reminder rules, templates and meeting template, so a visit booked here is
+        // planned exactly as one booked over HTTP.
+        var configuration = ServerConfiguration()
+        if let config {
+            do { try configuration.load(file: config) } catch { throw ArgumentParser.ValidationError("--config: \(error)") }
+        }
         database = try data.openExistingDatabase()
         directory = SQLiteDirectoryStore(database: database)
         user = try TokensCommand.user(ext, domain: domain, store: directory)
         services = try CalendarServices(
-            database: database, directory: directory, settings: CalendarSettings(), callbackBase: "", callbackSecret: "",
+            database: database, directory: directory, settings: configuration.calendar, callbackBase: "", callbackSecret: "",
             logger: Logger(label: "carephone"))
     }
 
@@ -37,6 +43,8 @@ struct CalendarUserOptions: ParsableArguments {
     @Option(name: .customLong("as"), help: ArgumentHelp("Act as this user (their privileges apply; they are recorded as making the change).", valueName: "EXT"))
     var actingExtension: String
     @Option(name: .long, help: ArgumentHelp("The organisation's SIP domain (if there are several).", valueName: "DOMAIN")) var domain: String?
+    @Option(name: .long, help: ArgumentHelp("The server's JSON config file, for its reminder rules and meeting template.", valueName: "FILE"))
+    var config: String?
 }
 
 func parseTime(_ text: String, zone: String, option: String) throws -> Date {
@@ -166,7 +174,7 @@ struct PatientsCommand: ParsableCommand {
         var smsConsent: String?
 
         func run() async throws {
-            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain)
+            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain, config: who.config)
             defer { context.database.close() }
             let patient = Patient(
                 id: 0, organisationID: context.user.organisationID, firstName: firstName, lastName: lastName, mobile: mobile, localeTag: locale,
@@ -213,7 +221,7 @@ struct VisitsCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("RRULE for a series, e.g. FREQ=WEEKLY;COUNT=6.", valueName: "RRULE")) var recurrence: String?
 
         func run() async throws {
-            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain)
+            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain, config: who.config)
             defer { context.database.close() }
             let p = try context.provider(provider)
             let kinds: [String: Appointment.Kind] = ["in-person": .inPerson, "phone": .phone, "video": .video, "blocked": .blocked]
@@ -238,7 +246,7 @@ struct VisitsCommand: ParsableCommand {
         @Option(name: .long) var start: String
 
         func run() async throws {
-            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain)
+            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain, config: who.config)
             defer { context.database.close() }
             guard let a = try context.services.calendar.appointment(id: id) else { throw ArgumentParser.ValidationError("no visit \(id)") }
             let startTime = try parseTime(start, zone: a.bookedTimeZoneIdentifier, option: "--start")
@@ -255,7 +263,7 @@ struct VisitsCommand: ParsableCommand {
         @Argument var id: Int64
 
         func run() async throws {
-            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain)
+            let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain, config: who.config)
             defer { context.database.close() }
             do { print(show(try await context.services.scheduling.cancel(id: id, by: context.acting, source: "cli"))) } catch {
                 throw describe(error)

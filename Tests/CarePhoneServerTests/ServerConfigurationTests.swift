@@ -77,7 +77,7 @@ import Testing
     @Test func readsTheCalendarSections() throws {
         let path = try write("""
             {"sms": {"gateway": "kannel", "kannel_sendsms_url": "http://127.0.0.1:13013/cgi-bin/sendsms", "kannel_username": "cp",
-                     "kannel_password": "pw", "from": "Clinic", "callback_secret": "s3cret"},
+                     "kannel_password": "pw", "from": "Clinic", "callback_secret": "s3cret-0123456789"},
              "reminders": {"offsets": "24h, 1h30m", "quiet_hours": "22:00-07:30", "clinic_phone": "+390612345678",
                            "templates": {"it": "Ciao {first_name}, {date} {time}. {reply_keywords}"}, "unsettled_seconds": 60},
              "meetings": {"url_template": "https://meet.example/{room}"},
@@ -86,7 +86,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: path) }
         var c = ServerConfiguration()
         try c.load(file: path)
-        #expect(c.calendar.gateway == "kannel" && c.calendar.kannelUsername == "cp" && c.calendar.callbackSecret == "s3cret")
+        #expect(c.calendar.gateway == "kannel" && c.calendar.kannelUsername == "cp" && c.calendar.callbackSecret == "s3cret-0123456789")
         #expect(c.calendar.reminderRule.offsets.map(\.description) == ["P1D", "PT1H30M"])
         #expect(c.calendar.reminderRule.quietHours?.start.description == "22:00" && c.calendar.reminderRule.quietHours?.end.description == "07:30")
         #expect(c.calendar.templates["it"]?.hasPrefix("Ciao") == true && c.calendar.unsettledSeconds == 60)

@@ -12,7 +12,7 @@ final class ReminderClinic {
     let kannel: KannelProcess
     let server: ServerProcess
     let data: String
-    let secret = "cb-\(UInt32.random(in: 0...UInt32.max))"
+    let secret = "cb-\(UUID().uuidString)"
     private(set) var token = ""
 
     init(_ label: String, unsettledSeconds: Int = 15, kannelRetry: Int = 30) throws {
@@ -183,7 +183,9 @@ extension ReminderClinic {
     /// Books through the command line (the server may be down); returns the visit id.
     func cliBook(patient: Int, startingIn seconds: TimeInterval) throws -> Int {
         let start = ISO8601DateFormatter().string(from: Date().addingTimeInterval(seconds))
-        let out = try cli(["visits", "book", "--as", "1001", "--provider", "1002", "--patient", String(patient), "--start", start, "--minutes", "30"])
+        let out = try cli(["visits", "book", "--as", "1001", "--provider", "1002", "--patient", String(patient), "--start", start, "--minutes", "30",
+            "--config", scratch.path("carephone.json"),
+        ])
         guard let id = out.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { throw HarnessError("no visit id in \(out)") }
         return id
     }

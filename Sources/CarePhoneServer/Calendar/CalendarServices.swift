@@ -56,7 +56,12 @@ public final class CalendarServices: Sendable {
             signal.yield()
         })
         self.scheduling = scheduling
-        self.replies = ReplyHandler(calendar: calendar, scheduling: scheduling, outbox: outbox, inbox: inbox, texting: texting)
+        self.replies = ReplyHandler(
+            calendar: calendar, scheduling: scheduling, outbox: outbox, inbox: inbox, texting: texting,
+            defaultOrganisation: {
+                let all = (try? directory.organisations()) ?? []
+                return all.count == 1 ? all[0].id : nil
+            })
         self.sync = CalDAVSync(
             calendar: calendar, state: caldavState, scheduling: scheduling,
             writer: ICalendarWriter(uidDomain: "carephone", includePatientNames: settings.patientNamesInFeeds))
@@ -83,7 +88,7 @@ public final class CalendarServices: Sendable {
         let crashAt = ProcessInfo.processInfo.environment["CAREPHONE_CRASH_AT"]
         self.dispatcher = gateway.map {
             ReminderDispatcher(
-                outbox: outbox, calendar: calendar, gateway: $0, options: options, log: { logger.info("\($0)") },
+                outbox: outbox, calendar: calendar, gateway: $0, options: options, log: { logger.info("\($0)") }, scheduler: reminders,
                 reached: { stage, _ in
                     if (stage == .claimed && crashAt == "claimed") || (stage == .handedOver && crashAt == "handed-over") {
                         kill(getpid(), SIGKILL)
@@ -111,7 +116,7 @@ public final class CalendarServices: Sendable {
     func planAtStart() {
         do {
             let started = Date()
-            let (visits, queued) = try reminders.planAll()
+            let (visits, queued) = try reminders.planAll(log: { [logger] in logger.warning("\($0)") })
             logger.info("reminders planned", metadata: [
                 "visits": "\(visits)", "queued": "\(queued)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))",
             ])

@@ -28,15 +28,17 @@ struct ICSImport {
         for event in events where event.recurrenceID == nil && event.status != .cancelled {
             var occurrences: [(uid: String, start: Date)] = [(event.uid, event.start)]
             if let text = event.recurrenceRule, let rule = try? RecurrenceRule(parsing: text) {
+                // Occurrences from 90 days ago to 400 days ahead, however long ago the series began.
                 let eventZone = event.timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? zone
-                let starts = rule.expand(start: event.start, timeZone: eventZone, exceptions: Set(event.exceptionDates), limit: 366)
-                    .filter { $0 < now.addingTimeInterval(400 * 86_400) }
+                let window = now.addingTimeInterval(-90 * 86_400)...now.addingTimeInterval(400 * 86_400)
+                let starts = rule.expand(start: event.start, timeZone: eventZone, exceptions: Set(event.exceptionDates), limit: 5000)
+                    .filter { window.contains($0) }
                 occurrences = starts.map { ("\(event.uid)-r\(Int($0.timeIntervalSince1970))", $0) }
             }
-            let length = event.end.timeIntervalSince(event.start)
+            // An event with no length still holds a minute.
+            let length = max(event.end.timeIntervalSince(event.start), 60)
             for occurrence in occurrences {
-                if var existing = try services.calendar.appointment(uid: occurrence.uid) {
-                    guard existing.providerID == provider.id else { continue }
+                if var existing = try services.calendar.appointment(uid: occurrence.uid, providerID: provider.id) {
                     let old = existing.version
                     existing.start = occurrence.start
                     existing.end = occurrence.start.addingTimeInterval(length)
@@ -46,12 +48,11 @@ struct ICSImport {
                     }
                     continue
                 }
+                var entry = event
+                entry.start = occurrence.start
                 created.append(
-                    Appointment(
-                        id: 0, organisationID: provider.organisationID, providerID: provider.id, patientID: nil, start: occurrence.start,
-                        end: occurrence.start.addingTimeInterval(max(length, 60)),
-                        bookedTimeZoneIdentifier: event.timeZoneIdentifier.flatMap { TimeZone(identifier: $0) != nil ? $0 : nil } ?? provider.timeZoneIdentifier,
-                        kind: .blocked, location: event.location, changedBy: user.id, changedAt: now, uid: occurrence.uid, title: event.summary ?? "Busy"))
+                    Appointment.blocked(
+                        from: entry, provider: provider, end: occurrence.start.addingTimeInterval(length), by: user.id, at: now, uid: occurrence.uid))
             }
         }
         let stored = try services.calendar.insertAppointments(

@@ -28,6 +28,7 @@ public struct CalDAVConflict: Sendable, Equatable {
     public var reason: String
     public var detectedAt: Date
     public var resolvedAt: Date?
+    public var resolution: String?
 
     public init(id: Int64 = 0, providerID: Int64, uid: String, href: String, reason: String, detectedAt: Date, resolvedAt: Date? = nil) {
         self.id = id
@@ -44,12 +45,19 @@ public struct CalDAVConflict: Sendable, Equatable {
 public protocol CalDAVSyncStore: Sendable {
     func items(providerID: Int64) throws -> [CalDAVItem]
     func saveItem(_ item: CalDAVItem) throws
-    func removeItem(uid: String) throws
+    func removeItem(uid: String, providerID: Int64) throws
+    /// Forgets every item of the provider (their collection changed).
+    func removeItems(providerID: Int64) throws
     /// Records a conflict unless one is already open for the UID; true when new.
     @discardableResult
     func recordConflict(_ conflict: CalDAVConflict) throws -> Bool
     func conflicts(organisationID: Int64, includeResolved: Bool) throws -> [CalDAVConflict]
-    func resolveConflict(id: Int64, at: Date) throws -> CalDAVConflict?
+    /// Marks the conflict settled: `keep` is `carephone` (the next sync pushes ours over theirs)
+    /// or `caldav` (it takes theirs). Nil when there is no open conflict with that id in the organisation.
+    func resolveConflict(id: Int64, organisationID: Int64, keep: String, at: Date) throws -> CalDAVConflict?
+    /// Settled conflicts whose resolution the next sync of the provider must apply: UID → keep.
+    func pendingResolutions(providerID: Int64) throws -> [String: String]
+    func resolutionApplied(uid: String, providerID: Int64) throws
     func collectionURL(providerID: Int64) throws -> String?
     func setCollection(providerID: Int64, url: String, syncedAt: Date?) throws
 }
