@@ -6,7 +6,7 @@
 # extension 1002 made a provider (carephone providers add), then BENCH_PATIENTS patients (en/New
 # York, it/Rome, zh-TW/Taipei, all consenting) and BENCH_VISITS booked visits over the next
 # BENCH_DAYS days are bulk-loaded into SQLite (reminders/seed.py, one transaction). The server is
-# started; at start it plans reminders for every pending future visit
+# started; once it is up it plans reminders for every pending future visit, in the background
 # (CalendarServices.planAtStart -> ReminderScheduler.planAll) and logs `reminders planned` with
 # visits=, queued= and seconds=. Printed: that planning time and counts, the time from exec to
 # `CarePhone is running` (planning included), the server's VmRSS/VmHWM once running, the outbox
@@ -129,6 +129,16 @@ wait_ready() {
     READY_S="$(awk -v a="$t0" -v b="$(now_s)" 'BEGIN{printf "%.2f", b - a}')"
 }
 stop_server() { stop_pid "$SERVER_PID"; forget_pid "$SERVER_PID"; }
+# wait_planned BASE: planning runs in the background after the server is ready; until its
+# `reminders planned` line (bounded).
+wait_planned() {
+    local base="$1" deadline=$(( $(date +%s) + BENCH_START_TIMEOUT ))
+    until grep -q "reminders planned" "$base.err" 2>/dev/null; do
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -5 "$base.err"; die "the server exited while planning ($base.err)"; }
+        [ "$(date +%s)" -lt "$deadline" ] || die "no 'reminders planned' line within $BENCH_START_TIMEOUT s"
+        sleep 0.05
+    done
+}
 # planned BASE KEY: a field of the `reminders planned` log line (visits, queued, seconds).
 planned() { grep "reminders planned" "$1.err" | tail -1 | grep -o "$2=[0-9.]*" | cut -d= -f2; }
 kv() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}'; }
@@ -149,6 +159,7 @@ t0="$(now_s)"
 carephone_serve "$WORK/plan"
 wait_ready "$WORK/plan" "$t0"
 P1_READY="$READY_S"
+wait_planned "$WORK/plan"
 P1_VISITS="$(planned "$WORK/plan" visits)"; P1_QUEUED="$(planned "$WORK/plan" queued)"; P1_SECONDS="$(planned "$WORK/plan" seconds)"
 P1_RSS="$(mb "$(kb_of "$SERVER_PID" VmRSS)")"; P1_HWM="$(mb "$(kb_of "$SERVER_PID" VmHWM)")"
 P1_CPU="$(awk -v t="$(cpu_ticks "$SERVER_PID")" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2f", t / hz}')"
@@ -160,7 +171,7 @@ say "outbox: $P1_STATS"
 
 # ---- phase 2: send rate through Kannel --------------------------------------------------------
 ADMIN_PORT="$(free_port)"; SMSBOX_PORT="$(free_port)"; SENDSMS_PORT="$(free_port)"; FAKE_PORT="$(free_port)"
-ADMIN_PW="admin-$RANDOM$RANDOM"; SMS_PW="pw-$RANDOM$RANDOM"; SECRET="cb-$RANDOM$RANDOM$RANDOM"
+ADMIN_PW="admin-$RANDOM$RANDOM"; SMS_PW="pw-$RANDOM$RANDOM"; SECRET="cb-$RANDOM$RANDOM$RANDOM$RANDOM$RANDOM-$RANDOM"
 K="$WORK/kannel"; mkdir -p "$K"
 # The configuration of Tests/InteropTests/KannelProcess.swift (Kannel User Guide, "Configuration").
 cat >"$K/kannel.conf" <<CONF
@@ -248,6 +259,7 @@ SEND="$(python3 "$BENCH_DIR/reminders/watch_send.py" --serve-log "$WORK/send.out
     --texts "$(kv "$DUE" due)" --timeout "$((BENCH_START_TIMEOUT + BENCH_SEND_TIMEOUT))" --server-pid "$SERVER_PID" \
     --kannel-pids "${KANNEL_PIDS[*]}" --db "$DB" --ids "$WORK/due.ids")"
 P2_RSS="$(mb "$(kb_of "$SERVER_PID" VmRSS)")"
+wait_planned "$WORK/send"
 P2_REPLAN="$(planned "$WORK/send" seconds)"; P2_REQUEUED="$(planned "$WORK/send" queued)"
 stop_server
 STATES="$(python3 "$BENCH_DIR/reminders/outbox.py" states "$DB" "$WORK/due.ids")"

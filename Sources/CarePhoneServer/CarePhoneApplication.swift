@@ -117,7 +117,6 @@ public final class CarePhoneApplication: Sendable {
         let calendarServices = try CalendarServices(
             database: database, directory: directory, settings: calendarSettings, callbackBase: callbackBase,
             callbackSecret: try calendarSettings.callbackSecret ?? folder.callbackSecret(), logger: logger)
-        calendarServices.planAtStart()
         let calendarConditions = CalendarConditionsAdapter(calendar: calendarServices.calendar, directory: directory)
         try await core.eventLoop.submit {
             core.configureCalls(trunks: trunks, dialplans: dialplans, records: records, mailboxes: SQLiteMailboxStore(database: database))
@@ -177,6 +176,10 @@ public final class CarePhoneApplication: Sendable {
         if calendarSettings.caldavURLTemplate != nil {
             serviceList.append(.init(service: CalDAVSyncService(services: calendarServices)))
         }
+        // Reminders for every pending visit are planned again in the background once the server
+        // is up (idempotent keys; a big calendar takes seconds and must not delay calls).
+        let planning = Task.detached { calendarServices.planAtStart() }
+        defer { planning.cancel() }
         let services = ServiceGroup(configuration: .init(
             services: serviceList,
             gracefulShutdownSignals: [.sigterm, .sigint],

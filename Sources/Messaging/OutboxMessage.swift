@@ -64,10 +64,11 @@ public struct OutboxMessage: Sendable, Equatable {
 
     public init(
         id: String = UUID().uuidString.lowercased(), idempotencyKey: String, organisationID: Int64, patientID: Int64?,
-        appointmentID: Int64?, purpose: OutboxPurpose, to: String, text: String, sendAt: Date, expiresAt: Date?,
+        appointmentID: Int64?, purpose: OutboxPurpose, to: String, text: String, length: SMSLength? = nil, sendAt: Date, expiresAt: Date?,
         createdAt: Date
     ) {
-        let length = SMSLength(measuring: text)
+        // Measured once per text by callers that make several messages of it.
+        let length = length ?? SMSLength(measuring: text)
         self.id = id
         self.idempotencyKey = idempotencyKey
         self.organisationID = organisationID

@@ -7,6 +7,8 @@ public protocol OutboxStore: Sendable {
     /// Queues the messages whose idempotency key is new; returns those actually queued.
     @discardableResult
     func enqueue(_ messages: [OutboxMessage]) throws -> [OutboxMessage]
+    /// Which of `keys` are in the outbox already (in any state).
+    func existingKeys(_ keys: [String]) throws -> Set<String>
     /// Cancels the queued (not yet sending) messages of an appointment whose keys are not in
     /// `keeping`; returns how many.
     @discardableResult

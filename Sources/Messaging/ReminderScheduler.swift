@@ -35,29 +35,44 @@ public struct ReminderScheduler: Sendable {
     }
 
     /// Plans every pending future visit again (at start-up, so a change the server died before
-    /// planning still gets its reminders). Keys already queued are kept as they are.
-    public func planAll(batchSize: Int = 1000, log: (String) -> Void = { _ in }) throws -> (visits: Int, queued: Int) {
+    /// planning still gets its reminders). Keys already in the outbox are not rendered again.
+    public func planAll(batchSize: Int = 500, log: (String) -> Void = { _ in }) throws -> (visits: Int, queued: Int) {
         let now = clock()
         let visits = try calendar.pendingAppointments(startingAfter: now)
         var providers: [Int64: Provider?] = [:]
         var patients: [Int64: Patient?] = [:]
-        var batch: [OutboxMessage] = []
         var queued = 0
-        for a in visits {
-            if providers[a.providerID] == nil { providers[a.providerID] = try calendar.provider(id: a.providerID) }
-            if let id = a.patientID, patients[id] == nil { patients[id] = try calendar.patient(id: id) }
-            do {
-                batch += try reminders(
-                    for: a, patient: a.patientID.flatMap { patients[$0] ?? nil }, provider: providers[a.providerID] ?? nil, now: now)
-            } catch {
-                log("visit \(a.id): reminders not planned: \(error)")
+        var start = 0
+        while start < visits.count {
+            let slice = visits[start..<min(start + batchSize, visits.count)]
+            start += batchSize
+            var plans: [(Appointment, Patient, Provider, ClinicTexting, [PlannedReminder])] = []
+            for a in slice {
+                if providers[a.providerID] == nil { providers[a.providerID] = try calendar.provider(id: a.providerID) }
+                if let id = a.patientID, patients[id] == nil { patients[id] = try calendar.patient(id: id) }
+                do {
+                    let patient = a.patientID.flatMap { patients[$0] ?? nil }
+                    let provider = providers[a.providerID] ?? nil
+                    if let (settings, plan) = try planned(for: a, patient: patient, provider: provider, now: now), let patient, let provider {
+                        plans.append((a, patient, provider, settings, plan))
+                    }
+                } catch {
+                    log("visit \(a.id): reminders not planned: \(error)")
+                }
             }
-            if batch.count >= batchSize {
-                queued += try outbox.enqueue(batch).count
-                batch.removeAll(keepingCapacity: true)
+            let known = try outbox.existingKeys(plans.flatMap { $0.4.map(\.idempotencyKey) })
+            var batch: [OutboxMessage] = []
+            for (a, patient, provider, settings, plan) in plans {
+                let missing = plan.filter { !known.contains($0.idempotencyKey) }
+                guard !missing.isEmpty else { continue }
+                do {
+                    batch += try render(a, patient: patient, provider: provider, settings: settings, plan: missing, now: now)
+                } catch {
+                    log("visit \(a.id): reminders not planned: \(error)")
+                }
             }
+            queued += try outbox.enqueue(batch).count
         }
-        queued += try outbox.enqueue(batch).count
         return (visits.count, queued)
     }
 
@@ -67,28 +82,43 @@ public struct ReminderScheduler: Sendable {
     public func currentKeys(for a: Appointment) throws -> Set<String> {
         let provider = try calendar.provider(id: a.providerID)
         let patient = try a.patientID.flatMap { try calendar.patient(id: $0) }
-        return Set(try reminders(for: a, patient: patient, provider: provider, now: a.createdAt).map(\.idempotencyKey))
+        return Set(try planned(for: a, patient: patient, provider: provider, now: a.createdAt)?.1.map(\.idempotencyKey) ?? [])
     }
 
     /// The reminders `appointment` should have from `now` on (none once it is not pending or has
     /// no patient who agreed to texts). Planned from the time it was booked, so a reminder
     /// deferred by quiet hours is still there when the visit changes after its nominal time.
     func reminders(for a: Appointment, patient: Patient?, provider: Provider?, now: Date) throws -> [OutboxMessage] {
-        guard a.isPending, a.kind != .blocked, let patient, patient.smsConsent.granted, let provider else { return [] }
+        guard let (settings, plan) = try planned(for: a, patient: patient, provider: provider, now: now), let patient, let provider else {
+            return []
+        }
+        return try render(a, patient: patient, provider: provider, settings: settings, plan: plan, now: now)
+    }
+
+    /// When the reminders go (cheap: no text is made).
+    func planned(for a: Appointment, patient: Patient?, provider: Provider?, now: Date) throws -> (ClinicTexting, [PlannedReminder])? {
+        guard a.isPending, a.kind != .blocked, let patient, patient.smsConsent.granted, let provider else { return nil }
         let settings = texting(a.organisationID, provider)
         let plan = try ReminderPlanner.plan(
             appointmentID: String(a.id), appointmentVersion: a.version, visitStart: a.start, bookedAt: a.createdAt,
             patientTimeZone: patient.timeZoneIdentifier, rule: settings.rule
         ).filter { $0.sendAt >= now }
-        guard !plan.isEmpty else { return [] }
+        return plan.isEmpty ? nil : (settings, plan)
+    }
+
+    /// The texts of `plan`: one rendering per visit, in the patient's language and zone.
+    func render(
+        _ a: Appointment, patient: Patient, provider: Provider, settings: ClinicTexting, plan: [PlannedReminder], now: Date
+    ) throws -> [OutboxMessage] {
         let location = a.meeting?.joinURL ?? a.location ?? (a.kind == .phone ? ServiceTexts.phoneVisit(locale: patient.localeTag) : settings.clinicName)
         let values = ReminderValues(
             firstName: patient.firstName, visitStart: a.start, clinic: settings.clinicName, provider: provider.displayName, location: location)
         let text = try settings.template(for: patient.localeTag).render(values, locale: patient.localeTag, timeZone: patient.timeZoneIdentifier)
+        let length = SMSLength(measuring: text)
         return plan.map { p in
             OutboxMessage(
                 idempotencyKey: p.idempotencyKey, organisationID: a.organisationID, patientID: patient.id, appointmentID: a.id,
-                purpose: .reminder, to: patient.mobile, text: text, sendAt: p.sendAt, expiresAt: a.start, createdAt: now)
+                purpose: .reminder, to: patient.mobile, text: text, length: length, sendAt: p.sendAt, expiresAt: a.start, createdAt: now)
         }
     }
 }

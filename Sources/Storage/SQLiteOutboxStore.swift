@@ -33,6 +33,22 @@ public struct SQLiteOutboxStore: OutboxStore {
         }
     }
 
+    public func existingKeys(_ keys: [String]) throws -> Set<String> {
+        var found: Set<String> = []
+        var start = 0
+        while start < keys.count {
+            let chunk = Array(keys[start..<min(start + 500, keys.count)])
+            start += 500
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for key in try database.query(
+                "SELECT idempotency_key FROM sms_outbox WHERE idempotency_key IN (\(marks))", chunk.map { .text($0) }, { try $0.string(0) })
+            {
+                found.insert(key)
+            }
+        }
+        return found
+    }
+
     public func cancelQueued(appointmentID: Int64, keeping: Set<String>, at: Date) throws -> Int {
         try database.transaction { c in
             let keys = try c.query(
