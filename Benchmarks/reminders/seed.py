@@ -89,11 +89,11 @@ def main() -> int:
                 continue
             made += 1
             yield (f"bench-{made}@carephone", organisation_id, provider_id, rng.choice(patient_ids), start,
-                   start + 1_800_000, provider_zone, "inPerson", "booked", 1, provider_user, now_ms)
+                   start + 1_800_000, provider_zone, "inPerson", "booked", 1, provider_user, now_ms, now_ms)
 
     db.executemany(
         "INSERT INTO appointments (uid, organisation_id, provider_id, patient_id, start_at, end_at, time_zone, kind, "
-        "status, version, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", visits())
+        "status, version, changed_by, changed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", visits())
     db.execute("COMMIT")
     seconds = time.monotonic() - started
     print(f"patients={a.patients} visits={a.visits} provider={provider_id} organisation={organisation_id} "

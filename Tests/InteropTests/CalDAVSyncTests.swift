@@ -116,6 +116,18 @@ extension InteropTests {
             let here = try http("GET", "/api/visits/\(try #require(visit["id"] as? Int))").1
             #expect((here["start"] as? String)?.contains("T11:00:00") == true, "\(here)")
             #expect(server.stderr.contains("CalDAV conflict"))
+
+            // Settled in CarePhone's favour: the next sync puts our time over their edit.
+            let conflict = try #require((try http("GET", "/api/calendar/conflicts").1["conflicts"] as? [[String: Any]])?.first)
+            let conflictID = try #require(conflict["id"] as? Int)
+            #expect(try http("POST", "/api/calendar/conflicts/\(conflictID)/resolve", ["keep": "nobody"]).0 == 400)
+            #expect(try http("POST", "/api/calendar/conflicts/\(conflictID)/resolve", ["keep": "carephone"]).0 == 200)
+            let settled = await Self.eventually(15) {
+                let data = (try? await client.get(href: current.href).calendarData) ?? ""
+                return data.contains("T110000") && data.contains("SUMMARY:In-person appointment")
+            }
+            #expect(settled)
+            #expect((try http("GET", "/api/calendar/conflicts").1["conflicts"] as? [Any])?.isEmpty == true)
         }
     }
 }

@@ -78,6 +78,9 @@ public final class CalendarServices: Sendable {
                     statusCallbackURL: "\(callbackBase)/sms/rest/status?secret=\(secret)")
             default: nil
             }
+        if settings.gateway == "kannel", settings.smsFrom == nil {
+            logger.warning("sms.from is not set: Kannel refuses texts without a sender unless its sendsms-user has a default-sender")
+        }
         var options = ReminderDispatcher.Options()
         options.backoff = .seconds(settings.retrySeconds)
         options.maxAttempts = settings.maxAttempts
