@@ -121,6 +121,14 @@ func addVisitRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
             return jsonObject(CalendarViews.visit(moved))
         }
     }
+    router.post("api/visits/:id/outcome") { request, context -> Response in
+        try await withUser(request, api) { _, user in
+            let text = try await JSONFields(request).string("status", required: true) ?? ""
+            let statuses: [String: Appointment.Status] = ["completed": .completed, "no-show": .noShow]
+            guard let status = statuses[text] else { throw HTTPFieldError(field: "status", message: "'\(text)' must be completed or no-show") }
+            return jsonObject(CalendarViews.visit(try await api.scheduling.setOutcome(id: try pathID(context), status, by: user, source: "http")))
+        }
+    }
     router.post("api/visits/:id/cancel") { request, context -> Response in
         try await withUser(request, api) { _, user in
             let cancelled = try await api.scheduling.cancel(id: try pathID(context), by: user, source: "http")

@@ -11,6 +11,8 @@ public struct SchedulingService: Sendable {
     public let onChange: @Sendable (Appointment, AppointmentChange.Action) async -> Void
     /// The most occurrences one recurring booking may make.
     public static let seriesLimit = 366
+    /// Makes "is the slot free" and "book it" one step within this process.
+    let gate = BookingGate()
 
     public init(
         store: any SchedulingStore, meetings: (any MeetingProvider)?, clock: @escaping @Sendable () -> Date = { Date() },
@@ -89,7 +91,7 @@ public struct SchedulingService: Sendable {
             appointments.append(a)
         }
         let change = AppointmentChange(appointmentID: 0, version: 1, action: .created, userID: user.id, source: source, at: now)
-        let created = try write { try store.insertAppointments(appointments, change: change) }
+        let created = try insertChecked(appointments, provider: provider, allowOverlap: request.allowOverlap, change: change)
         for a in created { await onChange(a, .created) }
         return created
     }
@@ -139,6 +141,34 @@ public struct SchedulingService: Sendable {
         } catch .conflict {
             return nil
         }
+    }
+
+    /// Checks the slots again and stores the visits as one step in this process: another booking
+    /// may have taken a slot while the meetings were being made.
+    func insertChecked(
+        _ appointments: [Appointment], provider: Provider, allowOverlap: Bool, change: AppointmentChange
+    ) throws(SchedulingError) -> [Appointment] {
+        gate.lock.lock()
+        defer { gate.lock.unlock() }
+        if !allowOverlap {
+            for a in appointments { try checkFree(provider: provider, start: a.start, end: a.end, ignoring: nil) }
+        }
+        return try write { try store.insertAppointments(appointments, change: change) }
+    }
+
+    /// Records how a past visit went: `completed` or `noShow` (by the provider, an admin or a
+    /// delegated scheduler).
+    public func setOutcome(id: Int64, _ status: Appointment.Status, by user: ActingUser, source: String) async throws(SchedulingError) -> Appointment {
+        guard status == .completed || status == .noShow else {
+            throw .invalid([ValidationError(field: "status", message: "must be completed or no-show")])
+        }
+        var a = try appointmentForChange(id, by: user)
+        _ = try providerForChange(a.providerID, .move, by: user)
+        guard a.status != .cancelled else { throw .conflict(field: "status", message: "the visit was cancelled") }
+        guard a.start <= clock() else { throw .conflict(field: "status", message: "the visit has not started yet") }
+        let old = a.version
+        a.status = status
+        return try await save(a, expected: old, action: .updated, userID: user.id, source: source, detail: "marked \(status.rawValue)")
     }
 
     // MARK: patients
@@ -214,4 +244,9 @@ public struct SchedulingService: Sendable {
     }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+}
+
+/// A lock shared by the copies of one ``SchedulingService``.
+final class BookingGate: @unchecked Sendable {
+    let lock = NSLock()
 }

@@ -95,6 +95,16 @@ public struct SQLiteCalDAVStore: CalDAVSyncStore {
             """, [.integer(providerID), .text(url), SQLiteValue(syncedAt.map(Milliseconds.from))])
     }
 
+    public func collectionTag(providerID: Int64) throws -> String? {
+        try database.queryFirst("SELECT sync_token FROM caldav_collections WHERE provider_id = ?", [.integer(providerID)]) {
+            try $0.optionalString(0)
+        } ?? nil
+    }
+
+    public func setCollectionTag(_ tag: String?, providerID: Int64) throws {
+        try database.execute("UPDATE caldav_collections SET sync_token = ? WHERE provider_id = ?", [SQLiteValue(tag), .integer(providerID)])
+    }
+
     private static let conflictColumns = "c.id, c.provider_id, c.appointment_uid, c.href, c.reason, c.detected_at, c.resolved_at, c.resolution"
 
     private static func conflictRow(_ r: SQLiteRow) throws -> CalDAVConflict {

@@ -95,4 +95,19 @@ import Testing
         let soon = try await f.service.book(f.booking(in: 1), by: f.reception, source: "test")[0]
         #expect(try f.queued(soon.id).isEmpty)
     }
+
+    @Test func outcomesAreRecordedOnlyOnceAVisitHasStarted() async throws {
+        let f = try CalendarFixture()
+        let visit = try await f.service.book(f.booking(in: 72), by: f.reception, source: "test")[0]
+        await #expect(throws: SchedulingError.conflict(field: "status", message: "the visit has not started yet")) {
+            try await f.service.setOutcome(id: visit.id, .noShow, by: f.reception, source: "test")
+        }
+        f.clock.set(visit.start.addingTimeInterval(600))
+        await #expect(throws: SchedulingError.refused(.notDelegated(providerID: f.provider.id))) {
+            try await f.service.setOutcome(id: visit.id, .completed, by: f.nurse, source: "test")
+        }
+        let done = try await f.service.setOutcome(id: visit.id, .noShow, by: f.doctor, source: "test")
+        #expect(done.status == .noShow && done.version == 2)
+        #expect(try f.queued(visit.id).isEmpty, "no reminder for a visit that is over")
+    }
 }

@@ -59,6 +59,17 @@ public struct CalDAVSync: Sendable {
             try state.setCollection(providerID: provider.id, url: collection, syncedAt: nil)
         }
         var items = Dictionary(try state.items(providerID: provider.id).map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
+        let appointments = try calendar.appointments(organisationID: provider.organisationID, providerID: provider.id, from: nil, to: nil)
+        let resolutions = try state.pendingResolutions(providerID: provider.id)
+        // The collection's sync-token (RFC 6578) or ctag: unchanged there and nothing changed
+        // here since the last complete sync means there is nothing to do.
+        let tagState = try? await client.collectionState()
+        let tag = tagState?.syncToken ?? tagState?.ctag
+        let changedHere = appointments.contains { a in a.version > (items[a.uid]?.syncedVersion ?? (a.isPending ? 0 : a.version)) }
+            || items.keys.contains { uid in !appointments.contains { $0.uid == uid } }
+        if let tag, tag == (try state.collectionTag(providerID: provider.id)), !changedHere, resolutions.isEmpty {
+            return Report()
+        }
         let remoteList = try await client.listETags()
         if remoteList.isEmpty, !items.isEmpty { throw SyncError.collectionEmptied(known: items.count) }
         let remote = remoteList.map { CalendarReconciler.RemoteEntry(href: $0.href, etag: $0.etag) }
@@ -66,9 +77,8 @@ public struct CalDAVSync: Sendable {
 
         // Settled conflicts: "keep CarePhone's" makes the server's copy count as agreed, so ours
         // is pushed over it; "keep the server's" makes ours count as unchanged, so theirs is pulled.
-        let appointments = try calendar.appointments(organisationID: provider.organisationID, providerID: provider.id, from: nil, to: nil)
         let byUID = Dictionary(appointments.map { ($0.uid, $0) }, uniquingKeysWith: { a, _ in a })
-        for (uid, keep) in try state.pendingResolutions(providerID: provider.id) {
+        for (uid, keep) in resolutions {
             guard var item = items[uid], let a = byUID[uid] else {
                 try state.resolutionApplied(uid: uid, providerID: provider.id)
                 continue
@@ -121,6 +131,10 @@ public struct CalDAVSync: Sendable {
             }
         }
         try state.setCollection(providerID: provider.id, url: collection, syncedAt: clock())
+        // Our own pushes changed the tag: take it only when this sync changed nothing there and
+        // failed nowhere, else compare again next time.
+        if report.pushed == 0, report.deleted == 0, report.failures.isEmpty { try state.setCollectionTag(tag, providerID: provider.id) }
+        else { try state.setCollectionTag(nil, providerID: provider.id) }
         return report
     }
 

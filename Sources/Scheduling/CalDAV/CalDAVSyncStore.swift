@@ -60,4 +60,7 @@ public protocol CalDAVSyncStore: Sendable {
     func resolutionApplied(uid: String, providerID: Int64) throws
     func collectionURL(providerID: Int64) throws -> String?
     func setCollection(providerID: Int64, url: String, syncedAt: Date?) throws
+    /// The collection's sync-token or ctag at the last complete sync.
+    func collectionTag(providerID: Int64) throws -> String?
+    func setCollectionTag(_ tag: String?, providerID: Int64) throws
 }
