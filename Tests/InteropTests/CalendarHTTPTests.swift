@@ -43,6 +43,9 @@ extension InteropTests {
             let backwards = try http("POST", "/api/visits", #"{"provider_id":1,"patient_id":1,"start":"2027-03-29T10:00","end":"2027-03-29T09:00"}"#, token: reception)
             #expect(backwards.0 == 400 && backwards.1["field"] as? String == "end", "\(backwards.2)")
 
+            let gap = try http("POST", "/api/visits", #"{"provider_id":1,"patient_id":1,"start":"2027-03-28T02:30","minutes":30}"#, token: reception)
+            #expect(gap.0 == 400 && (gap.1["error"] as? String)?.contains("the clocks go forward") == true, "\(gap.2)")
+
             // Only delegated schedulers book.
             let refused = try http("POST", "/api/visits", #"{"provider_id":1,"patient_id":1,"start":"2027-03-29T09:00","minutes":30}"#, token: nurse)
             #expect(refused.0 == 403 && refused.1["field"] as? String == "provider_id", "\(refused.2)")
