@@ -122,16 +122,7 @@ public struct CalendarSettings: Sendable, Equatable {
         caldavIntervalSeconds = try r.int("caldav_interval_seconds", range: 1...86_400) ?? caldavIntervalSeconds
     }
 
-    static func quietHours(_ text: String) -> QuietHours? {
-        let parts = text.split(separator: "-")
-        func time(_ s: Substring) -> LocalTime? {
-            let hm = s.trimmingCharacters(in: .whitespaces).split(separator: ":")
-            guard hm.count == 2, let h = Int(hm[0]), let m = Int(hm[1]) else { return nil }
-            return LocalTime(hour: h, minute: m)
-        }
-        guard parts.count == 2, let start = time(parts[0]), let end = time(parts[1]) else { return nil }
-        return QuietHours(start: start, end: end)
-    }
+    static func quietHours(_ text: String) -> QuietHours? { QuietHours(parsing: text) }
 
     /// The organisation-wide rule.
     public var reminderRule: ReminderRule {

@@ -10,6 +10,7 @@ func addCalendarRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
     addPatientRoutes(to: router, api: api)
     addProviderRoutes(to: router, api: api)
     addMessagingRoutes(to: router, api: api)
+    addClinicSettingsRoutes(to: router, api: api)
 }
 
 /// Runs `body` for an authenticated user, turning field and scheduling errors into 4xx answers.

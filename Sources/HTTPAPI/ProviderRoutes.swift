@@ -145,10 +145,11 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
             organisationID: provider.organisationID, providerID: provider.id, from: now.addingTimeInterval(-90 * 86_400),
             to: now.addingTimeInterval(400 * 86_400))
         var patients: [Int64: Patient] = [:]
-        if api.patientNamesInFeeds {
+        let withNames = (try api.calendar.clinicSettings(organisationID: provider.organisationID)).patientNamesInFeeds ?? api.patientNamesInFeeds
+        if withNames {
             for id in Set(visits.compactMap(\.patientID)) { patients[id] = try api.calendar.patient(id: id) }
         }
-        let text = ICalendarWriter(uidDomain: "carephone", includePatientNames: api.patientNamesInFeeds)
+        let text = ICalendarWriter(uidDomain: "carephone", includePatientNames: withNames)
             .document(for: visits, patients: patients, stamp: now)
         return Response(
             status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=300"],

@@ -18,6 +18,9 @@ public protocol SchedulingStore: Sendable {
     func setFeedTokenHash(_ hash: String?, providerID: Int64) throws
     func provider(feedTokenHash: String) throws -> Provider?
 
+    func clinicSettings(organisationID: Int64) throws -> ClinicSettings
+    func setClinicSettings(_ settings: ClinicSettings, organisationID: Int64) throws
+
     func createPatient(_ patient: Patient) throws -> Patient
     func updatePatient(_ patient: Patient) throws
     func patient(id: Int64) throws -> Patient?

@@ -291,6 +291,16 @@ public enum Migrations {
                 reminder_offsets TEXT
             );
 
+            -- An organisation's own reminder and calendar settings (NULL: the configuration file's).
+            CREATE TABLE clinic_settings (
+                organisation_id INTEGER PRIMARY KEY REFERENCES organisations(id) ON DELETE CASCADE,
+                reminder_offsets TEXT,
+                quiet_hours TEXT,
+                clinic_name TEXT,
+                clinic_phone TEXT,
+                patient_names_in_feeds INTEGER
+            );
+
             CREATE TABLE delegations (
                 provider_id INTEGER NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
                 scheduler_user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,

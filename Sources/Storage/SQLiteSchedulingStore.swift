@@ -87,6 +87,31 @@ public struct SQLiteSchedulingStore: SchedulingStore {
             "SELECT \(Self.providerColumns) FROM providers WHERE feed_token_hash = ?", [.text(feedTokenHash)], Self.providerRow)
     }
 
+    // MARK: clinic settings
+
+    public func clinicSettings(organisationID: Int64) throws -> ClinicSettings {
+        try database.queryFirst(
+            "SELECT reminder_offsets, quiet_hours, clinic_name, clinic_phone, patient_names_in_feeds FROM clinic_settings WHERE organisation_id = ?",
+            [.integer(organisationID)]
+        ) { r in
+            ClinicSettings(
+                reminderOffsets: try r.optionalString(0), quietHours: try r.optionalString(1), clinicName: try r.optionalString(2),
+                clinicPhone: try r.optionalString(3), patientNamesInFeeds: try r.optionalInt64(4).map { $0 != 0 })
+        } ?? ClinicSettings()
+    }
+
+    public func setClinicSettings(_ s: ClinicSettings, organisationID: Int64) throws {
+        try database.execute(
+            """
+            INSERT OR REPLACE INTO clinic_settings (organisation_id, reminder_offsets, quiet_hours, clinic_name, clinic_phone,
+                patient_names_in_feeds) VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .integer(organisationID), SQLiteValue(s.reminderOffsets), SQLiteValue(s.quietHours), SQLiteValue(s.clinicName),
+                SQLiteValue(s.clinicPhone), s.patientNamesInFeeds.map { SQLiteValue($0) } ?? .null,
+            ])
+    }
+
     // MARK: patients
 
     public func createPatient(_ patient: Patient) throws -> Patient {

@@ -66,6 +66,19 @@ extension InteropTests {
             #expect(!ics.body.contains("Giulia") && !ics.body.contains("Bianchi"))
             #expect(try HTTPCall.send(port: server.httpPort, method: "GET", path: "/calendar/feeds/cpf_guess.ics").status == 404)
 
+            // The clinic's own settings: members may read, only owners and admins change them.
+            #expect(try http("PUT", "/api/clinic/settings", #"{"reminder_offsets":"24h"}"#, token: reception).0 == 403)
+            let csv = try scratch.write("admin.csv", "extension,display_name,sip_password,email,role\n1009,Clinic Manager,long-password-1009,manager@clinic.test,admin\n")
+            _ = try cli(["users", "import", csv])
+            let manager = try token("1009")
+            let badOffsets = try http("PUT", "/api/clinic/settings", #"{"reminder_offsets":"tomorrow"}"#, token: manager)
+            #expect(badOffsets.0 == 400 && badOffsets.1["field"] as? String == "reminder_offsets", "\(badOffsets.2)")
+            let badPhone = try http("PUT", "/api/clinic/settings", #"{"clinic_phone":"06 1234"}"#, token: manager)
+            #expect(badPhone.0 == 400 && badPhone.1["field"] as? String == "clinic_phone")
+            let saved = try http("PUT", "/api/clinic/settings", #"{"reminder_offsets":"24h, 1h","quiet_hours":"22:00-07:00","clinic_phone":"+390612345678"}"#, token: manager)
+            #expect(saved.0 == 200 && saved.1["reminder_offsets"] as? String == "24h, 1h", "\(saved.2)")
+            #expect(try http("GET", "/api/clinic/settings", token: reception).1["clinic_phone"] as? String == "+390612345678")
+
             // Import: an Outlook-style file adds blocked time; a second import updates it.
             let file = """
                 BEGIN:VCALENDAR\r

@@ -21,7 +21,7 @@ struct SQLiteDatabaseTests {
         #expect(
             tables == [
                 "api_tokens", "appointment_history", "appointments", "audit_log", "bindings", "caldav_collections", "caldav_conflicts",
-                "caldav_items", "call_records", "delegations", "devices", "mailbox_members", "mailboxes", "organisations", "patients",
+                "caldav_items", "call_records", "clinic_settings", "delegations", "devices", "mailbox_members", "mailboxes", "organisations", "patients",
                 "providers", "sms_inbox", "sms_outbox", "users", "voicemail_messages", "working_hours",
             ])
         // Migrating again does nothing.

@@ -23,7 +23,7 @@ public final class CalendarServices: Sendable {
     let settings: CalendarSettings
     public let scheduling: SchedulingService
     public let reminders: ReminderScheduler
-    let replies: ReplyHandler
+    public let replies: ReplyHandler
     let dispatcher: ReminderDispatcher?
     let sync: CalDAVSync
     let syncSignal: AsyncStream<Void>.Continuation
@@ -44,7 +44,7 @@ public final class CalendarServices: Sendable {
         self.callbackSecret = callbackSecret
         self.logger = logger
         (syncRequests, syncSignal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let texting = Self.texting(settings: settings, directory: directory)
+        let texting = Self.texting(settings: settings, directory: directory, calendar: calendar)
         let reminders = ReminderScheduler(outbox: outbox, calendar: calendar, texting: { org, provider in texting(org, provider) })
         self.reminders = reminders
         let meetings = try TemplateMeetingProvider(urlTemplate: settings.meetingURLTemplate)
@@ -101,17 +101,28 @@ public final class CalendarServices: Sendable {
     }
 
     /// The organisation's name and the configured texting settings.
-    static func texting(settings: CalendarSettings, directory: SQLiteDirectoryStore) -> @Sendable (Int64, Provider?) -> ClinicTexting {
-        let rule = settings.reminderRule
+    /// Layered: the provider's offsets, then the organisation's own settings
+    /// (`PUT /api/clinic/settings`), then the configuration file, then the organisation's name.
+    static func texting(
+        settings: CalendarSettings, directory: SQLiteDirectoryStore, calendar: SQLiteSchedulingStore
+    ) -> @Sendable (Int64, Provider?) -> ClinicTexting {
+        let defaultRule = settings.reminderRule
         let templates = settings.templates.compactMapValues { try? ReminderTemplate($0) }
         return { organisationID, provider in
-            let name = settings.clinicName ?? ((try? directory.organisation(id: organisationID))??.name ?? "the clinic")
+            let own = (try? calendar.clinicSettings(organisationID: organisationID)) ?? ClinicSettings()
+            let name = own.clinicName ?? settings.clinicName ?? ((try? directory.organisation(id: organisationID))??.name ?? "the clinic")
+            var rule = defaultRule
+            if own.reminderOffsets != nil || own.quietHours != nil {
+                let offsets = own.reminderOffsets.flatMap { try? ReminderOffset.list(parsing: $0, field: "offsets") } ?? defaultRule.offsets
+                let quiet = own.quietHours.map { $0.isEmpty ? nil : QuietHours(parsing: $0) } ?? defaultRule.quietHours
+                rule = ReminderRule(id: "org", offsets: offsets, quietHours: quiet)
+            }
             var chosen = rule
             // A provider's own offsets: a rule of their own (its id is in the reminders' keys).
             if let provider, let text = provider.reminderOffsets, let offsets = try? ReminderOffset.list(parsing: text, field: "reminder_offsets") {
                 chosen = ReminderRule(id: "provider-\(provider.id)", offsets: offsets, quietHours: rule.quietHours)
             }
-            return ClinicTexting(clinicName: name, clinicPhone: settings.clinicPhone, rule: chosen, templates: templates)
+            return ClinicTexting(clinicName: name, clinicPhone: own.clinicPhone ?? settings.clinicPhone, rule: chosen, templates: templates)
         }
     }
 
