@@ -77,7 +77,7 @@ public struct CalendarSettings: Sendable, Equatable {
             reminderOffsets = text
         }
         if let text = try r.string("quiet_hours") {
-            guard text.isEmpty || Self.quietHours(text) != nil else {
+            guard text.isEmpty || QuietHours(parsing: text) != nil else {
                 throw ConfigurationError("\(r.file): \(r.name("quiet_hours")) is \"\(text)\"; write HH:MM-HH:MM, e.g. 21:00-08:00")
             }
             quietHours = text
@@ -122,11 +122,9 @@ public struct CalendarSettings: Sendable, Equatable {
         caldavIntervalSeconds = try r.int("caldav_interval_seconds", range: 1...86_400) ?? caldavIntervalSeconds
     }
 
-    static func quietHours(_ text: String) -> QuietHours? { QuietHours(parsing: text) }
-
     /// The organisation-wide rule.
     public var reminderRule: ReminderRule {
         let offsets = (try? ReminderOffset.list(parsing: reminderOffsets, field: "offsets")) ?? []
-        return ReminderRule(id: "org", offsets: offsets, quietHours: quietHours.isEmpty ? nil : Self.quietHours(quietHours))
+        return ReminderRule(id: "org", offsets: offsets, quietHours: quietHours.isEmpty ? nil : QuietHours(parsing: quietHours))
     }
 }

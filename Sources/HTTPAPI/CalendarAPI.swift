@@ -119,14 +119,7 @@ struct JSONFields {
     /// An instant: ISO 8601 with `Z` or an offset, or a wall-clock `2027-03-29T09:00` in `zone`.
     func instant(_ key: String, zone: TimeZone?, required: Bool = false) throws(HTTPFieldError) -> Date? {
         guard let text = try string(key, required: required) else { return nil }
-        guard let date = DateText.parse(text, zone: zone) else {
-            if let zone, DateText.isInClockChangeGap(text, zone: zone) {
-                throw HTTPFieldError(
-                    field: key, message: "'\(text)' does not exist in \(zone.identifier): the clocks go forward then; choose a time outside the change")
-            }
-            throw HTTPFieldError(
-                field: key, message: "'\(text)' is not a time; write 2027-03-29T09:00:00+02:00, 2027-03-29T07:00:00Z, or 2027-03-29T09:00 with time_zone")
-        }
+        guard let date = TimeText.parse(text, zone: zone) else { throw HTTPFieldError(field: key, message: TimeText.problem(text, zone: zone)) }
         return date
     }
 }
@@ -147,36 +140,9 @@ struct HTTPFieldError: Error {
 }
 
 enum DateText {
-    static func parse(_ text: String, zone: TimeZone?) -> Date? {
-        let iso = ISO8601DateFormatter()
-        if let d = iso.date(from: text) { return d }
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = iso.date(from: text) { return d }
-        guard let zone else { return nil }
-        let local = DateFormatter()
-        local.locale = Locale(identifier: "en_US_POSIX")
-        local.timeZone = zone
-        for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm"] {
-            local.dateFormat = format
-            if let d = local.date(from: text) { return d }
-        }
-        return nil
-    }
+    static func parse(_ text: String, zone: TimeZone?) -> Date? { TimeText.parse(text, zone: zone) }
 
     static func string(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
-
-    /// Whether `text` is a real wall-clock time (valid in UTC) that `zone` skips when its clocks
-    /// go forward.
-    static func isInClockChangeGap(_ text: String, zone: TimeZone) -> Bool {
-        let numbers = text.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
-        guard numbers.count >= 5, text.count <= 19 else { return false }
-        let parts = DateComponents(year: numbers[0], month: numbers[1], day: numbers[2], hour: numbers[3], minute: numbers[4])
-        var utc = Calendar(identifier: .gregorian)
-        utc.timeZone = .gmt
-        var local = utc
-        local.timeZone = zone
-        return parts.isValidDate(in: utc) && !parts.isValidDate(in: local)
-    }
 
     static func local(_ date: Date, zone: String) -> String {
         let f = ISO8601DateFormatter()

@@ -50,8 +50,8 @@ func addVisitRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
             }
             let zone = zoneName.flatMap(TimeZone.init(identifier:))
             let kindText = try body.string("kind") ?? "in-person"
-            guard let kind = CalendarViews.kinds[kindText] else {
-                throw HTTPFieldError(field: "kind", message: "'\(kindText)' is not one of in-person, phone, video, blocked")
+            guard let kind = Appointment.Kind(name: kindText) else {
+                throw HTTPFieldError(field: "kind", message: "'\(kindText)' is not one of \(Appointment.Kind.names)")
             }
             guard let start = try body.instant("start", zone: zone, required: true) else { throw HTTPFieldError(field: "start", message: "is required") }
             let end: Date
@@ -125,8 +125,7 @@ func addVisitRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
     router.post("api/visits/:id/outcome") { request, context -> Response in
         try await withUser(request, api) { _, user in
             let text = try await JSONFields(request).string("status", required: true) ?? ""
-            let statuses: [String: Appointment.Status] = ["completed": .completed, "no-show": .noShow]
-            guard let status = statuses[text] else { throw HTTPFieldError(field: "status", message: "'\(text)' must be completed or no-show") }
+            guard let status = Appointment.Status(name: text), status == .completed || status == .noShow else { throw HTTPFieldError(field: "status", message: "'\(text)' must be completed or no-show") }
             return jsonObject(CalendarViews.visit(try await api.scheduling.setOutcome(id: try pathID(context), status, by: user, source: "http")))
         }
     }

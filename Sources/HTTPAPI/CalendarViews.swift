@@ -8,7 +8,7 @@ enum CalendarViews {
         var v: [String: Any] = [
             "id": a.id, "uid": a.uid, "provider_id": a.providerID, "start": DateText.local(a.start, zone: a.bookedTimeZoneIdentifier),
             "end": DateText.local(a.end, zone: a.bookedTimeZoneIdentifier), "time_zone": a.bookedTimeZoneIdentifier,
-            "kind": kindName(a.kind), "status": statusName(a.status), "version": a.version, "changed_by": a.changedBy,
+            "kind": a.kind.name, "status": a.status.name, "version": a.version, "changed_by": a.changedBy,
             "changed_at": DateText.string(a.changedAt),
         ]
         v["patient_id"] = a.patientID ?? NSNull()
@@ -61,13 +61,4 @@ enum CalendarViews {
             "needs_staff": m.needsStaff, "handled_at": m.handledAt.map(DateText.string) ?? NSNull(),
         ]
     }
-
-    static let kinds: [String: Appointment.Kind] = ["in-person": .inPerson, "phone": .phone, "video": .video, "blocked": .blocked]
-    static let statuses: [Appointment.Status: String] = [
-        .booked: "booked", .confirmed: "confirmed", .cancelled: "cancelled", .rescheduled: "rescheduled", .noShow: "no-show",
-        .completed: "completed",
-    ]
-
-    static func kindName(_ k: Appointment.Kind) -> String { kinds.first { $0.value == k }?.key ?? k.rawValue }
-    static func statusName(_ s: Appointment.Status) -> String { statuses[s] ?? s.rawValue }
 }

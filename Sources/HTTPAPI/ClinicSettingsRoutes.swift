@@ -22,7 +22,7 @@ func addClinicSettingsRoutes(to router: Router<APIRequestContext>, api: Calendar
             if body.object.keys.contains("reminder_offsets") {
                 let text = try body.string("reminder_offsets")
                 if let text {
-                    do throws(ValidationErrorText) { _ = try ReminderOffset.list(parsing: text, field: "reminder_offsets") } catch {
+                    do throws(Scheduling.ValidationError) { _ = try ReminderOffset.list(parsing: text, field: "reminder_offsets") } catch {
                         throw HTTPFieldError(field: "reminder_offsets", message: error.message)
                     }
                 }

@@ -91,12 +91,5 @@ func inbound(_ api: CalendarAPI, from: String?, to: String, text: String?) async
 
 func formFields(_ request: Request) async throws -> [String: String] {
     let buffer = try await request.body.collect(upTo: 64 * 1024)
-    let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
-    var fields: [String: String] = [:]
-    for pair in text.split(separator: "&") {
-        let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
-        fields[decode(kv[0])] = kv.count > 1 ? decode(kv[1]) : ""
-    }
-    return fields
+    return FormURLEncoding.decode(String(decoding: buffer.readableBytesView, as: UTF8.self))
 }

@@ -47,7 +47,7 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
             let provider = try ownProviderOrAdmin(context, user, api)
             let offsets = try await JSONFields(request).string("offsets")
             if let offsets {
-                do throws(ValidationErrorText) { _ = try ReminderOffset.list(parsing: offsets, field: "offsets") } catch {
+                do throws(Scheduling.ValidationError) { _ = try ReminderOffset.list(parsing: offsets, field: "offsets") } catch {
                     throw HTTPFieldError(field: "offsets", message: error.message)
                 }
             }
@@ -149,7 +149,7 @@ func addProviderRoutes(to router: Router<APIRequestContext>, api: CalendarAPI) {
         if withNames {
             for id in Set(visits.compactMap(\.patientID)) { patients[id] = try api.calendar.patient(id: id) }
         }
-        let text = ICalendarWriter(uidDomain: "carephone", includePatientNames: withNames)
+        let text = ICalendarWriter(includePatientNames: withNames)
             .document(for: visits, patients: patients, stamp: now)
         return Response(
             status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=300"],

@@ -6,7 +6,7 @@ import Foundation
 /// Everything except RFC 3986 §2.3 unreserved characters is percent-encoded from UTF-8, so `+`,
 /// `&`, `=`, `%` and `#` inside a value (a dlr-url, a text) survive the round trip. Spaces
 /// become `%20`, which every form decoder accepts.
-enum FormURLEncoding {
+public enum FormURLEncoding {
     /// RFC 3986 §2.3: ALPHA / DIGIT / "-" / "." / "_" / "~".
     private static let unreserved: CharacterSet = {
         var set = CharacterSet()
@@ -29,5 +29,17 @@ enum FormURLEncoding {
     static func appending(_ pairs: [(String, String)], to url: String) -> String {
         let separator = url.contains("?") ? (url.hasSuffix("?") || url.hasSuffix("&") ? "" : "&") : "?"
         return url + separator + encode(pairs)
+    }
+
+    /// The pairs of a form body or query (`+` is a space), the last value of a repeated name
+    /// winning: what a REST provider's callbacks post to us.
+    public static func decode(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        for pair in text.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func value(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s) }
+            fields[value(kv[0])] = kv.count > 1 ? value(kv[1]) : ""
+        }
+        return fields
     }
 }

@@ -38,24 +38,22 @@ public final class ReminderDispatcher: Sendable {
         case handedOver
     }
 
-    public let outbox: any OutboxStore
-    public let calendar: any SchedulingStore
+    /// A reminder goes only while its key is among its visit's current ones (the scheduler's plan).
+    public let scheduler: ReminderScheduler
     public let gateway: any SMSGateway
     public let options: Options
     public let clock: @Sendable () -> Date
     public let log: @Sendable (String) -> Void
-    /// When given, a reminder goes only while its key is among the visit's current ones.
-    public let scheduler: ReminderScheduler?
     let reached: @Sendable (Stage, OutboxMessage) -> Void
+    var outbox: any OutboxStore { scheduler.outbox }
+    var calendar: any SchedulingStore { scheduler.calendar }
 
     public init(
-        outbox: any OutboxStore, calendar: any SchedulingStore, gateway: any SMSGateway, options: Options = Options(),
+        scheduler: ReminderScheduler, gateway: any SMSGateway, options: Options = Options(),
         clock: @escaping @Sendable () -> Date = { Date() }, log: @escaping @Sendable (String) -> Void = { _ in },
-        scheduler: ReminderScheduler? = nil, reached: @escaping @Sendable (Stage, OutboxMessage) -> Void = { _, _ in }
+        reached: @escaping @Sendable (Stage, OutboxMessage) -> Void = { _, _ in }
     ) {
         self.scheduler = scheduler
-        self.outbox = outbox
-        self.calendar = calendar
         self.gateway = gateway
         self.options = options
         self.clock = clock
@@ -150,17 +148,17 @@ public final class ReminderDispatcher: Sendable {
     func reasonNotToSend(_ m: OutboxMessage, now: Date) throws -> (state: OutboxState, text: String)? {
         if let expires = m.expiresAt, expires <= now { return (.expired, "the visit had started before it could be sent") }
         if m.purpose == .reminder {
-            if let id = m.patientID, let patient = try calendar.patient(id: id), !patient.smsConsent.granted {
+            let patient = try m.patientID.flatMap { try calendar.patient(id: $0) }
+            if let patient, !patient.smsConsent.granted {
                 return (.suppressed, "the patient opted out (\(patient.smsConsent.source))")
             }
             guard let id = m.appointmentID, let a = try calendar.appointment(id: id), a.isPending else {
                 return (.cancelled, "the visit is no longer booked")
             }
-            if let version = PlannedReminder.appointmentVersion(inKey: m.idempotencyKey), version != a.version {
-                return (.cancelled, "the visit changed after this reminder was planned")
-            }
-            if let scheduler, try !scheduler.currentKeys(for: a).contains(m.idempotencyKey) {
-                return (.cancelled, "the reminder rules changed after this reminder was planned")
+            // The key names the visit's version, the rule and the offset: a moved visit or
+            // changed rules plan other keys.
+            if try !scheduler.currentKeys(for: a, patient: patient).contains(m.idempotencyKey) {
+                return (.cancelled, "the visit or the reminder rules changed after this reminder was planned")
             }
         }
         return nil

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 extension ReminderOffset {
     /// Parses `48h`, `2h`, `30m`, `2d`, `1d2h`: whole days are wall-clock days, as in
@@ -30,26 +31,15 @@ extension ReminderOffset {
     }
 
     /// Parses a comma-separated list such as `48h, 2h`; throws naming the part that is wrong.
-    public static func list(parsing text: String, field: String) throws(ValidationErrorText) -> [ReminderOffset] {
+    public static func list(parsing text: String, field: String) throws(ValidationError) -> [ReminderOffset] {
         var offsets: [ReminderOffset] = []
         for part in text.split(separator: ",") {
             let item = part.trimmingCharacters(in: .whitespaces)
             guard let offset = ReminderOffset(parsing: item) else {
-                throw ValidationErrorText(field: field, message: "'\(item)' is not an offset such as 48h, 2h, 30m or 2d")
+                throw ValidationError(field: field, message: "'\(item)' is not an offset such as 48h, 2h, 30m or 2d")
             }
             offsets.append(offset)
         }
         return offsets
     }
-}
-
-/// A problem with one configured value, naming it.
-public struct ValidationErrorText: Error, Sendable, Equatable, CustomStringConvertible {
-    public let field: String
-    public let message: String
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-    public var description: String { "\(field): \(message)" }
 }

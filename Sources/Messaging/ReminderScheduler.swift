@@ -41,6 +41,8 @@ public struct ReminderScheduler: Sendable {
         let visits = try calendar.pendingAppointments(startingAfter: now)
         var providers: [Int64: Provider?] = [:]
         var patients: [Int64: Patient?] = [:]
+        // The texting settings (clinic settings read from the database) once per provider, not per visit.
+        var settings: [Int64: ClinicTexting] = [:]
         var queued = 0
         var start = 0
         while start < visits.count {
@@ -53,8 +55,12 @@ public struct ReminderScheduler: Sendable {
                 do {
                     let patient = a.patientID.flatMap { patients[$0] ?? nil }
                     let provider = providers[a.providerID] ?? nil
-                    if let (settings, plan) = try planned(for: a, patient: patient, provider: provider, now: now), let patient, let provider {
-                        plans.append((a, patient, provider, settings, plan))
+                    if let provider, settings[provider.id] == nil { settings[provider.id] = texting(a.organisationID, provider) }
+                    if let (chosen, plan) = try planned(
+                        for: a, patient: patient, provider: provider, now: now, settings: provider.flatMap { settings[$0.id] }),
+                        let patient, let provider
+                    {
+                        plans.append((a, patient, provider, chosen, plan))
                     }
                 } catch {
                     log("visit \(a.id): reminders not planned: \(error)")
@@ -79,9 +85,8 @@ public struct ReminderScheduler: Sendable {
     /// The idempotency keys of the reminders `appointment` has under the current rules, sent or
     /// not; the dispatcher sends nothing else for it (a reminder planned under an old version,
     /// old offsets or before a STOP is dropped).
-    public func currentKeys(for a: Appointment) throws -> Set<String> {
+    public func currentKeys(for a: Appointment, patient: Patient?) throws -> Set<String> {
         let provider = try calendar.provider(id: a.providerID)
-        let patient = try a.patientID.flatMap { try calendar.patient(id: $0) }
         return Set(try planned(for: a, patient: patient, provider: provider, now: a.createdAt)?.1.map(\.idempotencyKey) ?? [])
     }
 
@@ -96,9 +101,11 @@ public struct ReminderScheduler: Sendable {
     }
 
     /// When the reminders go (cheap: no text is made).
-    func planned(for a: Appointment, patient: Patient?, provider: Provider?, now: Date) throws -> (ClinicTexting, [PlannedReminder])? {
+    func planned(
+        for a: Appointment, patient: Patient?, provider: Provider?, now: Date, settings known: ClinicTexting? = nil
+    ) throws -> (ClinicTexting, [PlannedReminder])? {
         guard a.isPending, a.kind != .blocked, let patient, patient.smsConsent.granted, let provider else { return nil }
-        let settings = texting(a.organisationID, provider)
+        let settings = known ?? texting(a.organisationID, provider)
         let plan = try ReminderPlanner.plan(
             appointmentID: String(a.id), appointmentVersion: a.version, visitStart: a.start, bookedAt: a.createdAt,
             patientTimeZone: patient.timeZoneIdentifier, rule: settings.rule
@@ -120,14 +127,5 @@ public struct ReminderScheduler: Sendable {
                 idempotencyKey: p.idempotencyKey, organisationID: a.organisationID, patientID: patient.id, appointmentID: a.id,
                 purpose: .reminder, to: patient.mobile, text: text, length: length, sendAt: p.sendAt, expiresAt: a.start, createdAt: now)
         }
-    }
-}
-
-extension PlannedReminder {
-    /// The appointment version inside a reminder's idempotency key (`appointment/rule/vN/offset`).
-    public static func appointmentVersion(inKey key: String) -> Int? {
-        let parts = key.split(separator: "/")
-        guard parts.count == 4, parts[2].hasPrefix("v") else { return nil }
-        return Int(parts[2].dropFirst())
     }
 }

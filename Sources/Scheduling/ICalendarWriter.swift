@@ -9,17 +9,14 @@ import Foundation
 public struct ICalendarWriter: Sendable {
     /// PRODID (RFC 5545 §3.7.3), identifying the product that made the object.
     public var productID: String
-    /// Domain appended to UIDs (RFC 5545 §3.8.4.7) so they are globally unique, e.g. "clinic.example.org".
-    public var uidDomain: String
     /// Put the patient's name in SUMMARY. Off by default: names are personal health information.
     public var includePatientNames: Bool
 
     /// Creates a writer.
     public init(
-        productID: String = "-//CarePhone//Scheduling//EN", uidDomain: String, includePatientNames: Bool = false
+        productID: String = "-//CarePhone//Scheduling//EN", includePatientNames: Bool = false
     ) {
         self.productID = productID
-        self.uidDomain = uidDomain
         self.includePatientNames = includePatientNames
     }
 

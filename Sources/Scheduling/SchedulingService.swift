@@ -74,8 +74,9 @@ public struct SchedulingService: Sendable {
         }
         let length = request.end.timeIntervalSince(request.start)
         let now = clock()
-        // Every occurrence is checked before any meeting is made.
-        if !request.allowOverlap {
+        // Every occurrence is checked before any meeting is made (and again, under the gate, when
+        // they are stored).
+        if !request.allowOverlap, request.kind == .video, meetings != nil {
             for start in starts { try checkFree(provider: provider, start: start, end: start.addingTimeInterval(length), ignoring: nil) }
         }
         var appointments: [Appointment] = []

@@ -48,16 +48,19 @@ struct CalendarUserOptions: ParsableArguments {
 }
 
 func parseTime(_ text: String, zone: String, option: String) throws -> Date {
-    let iso = ISO8601DateFormatter()
-    if let d = iso.date(from: text) { return d }
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: zone)
-    for format in ["yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm"] {
-        f.dateFormat = format
-        if let d = f.date(from: text) { return d }
+    let timeZone = TimeZone(identifier: zone)
+    guard let date = TimeText.parse(text, zone: timeZone) else {
+        throw ArgumentParser.ValidationError("\(option): \(TimeText.problem(text, zone: timeZone))")
     }
-    throw ArgumentParser.ValidationError("\(option): '\(text)' is not a time; write 2027-03-29T09:00 (in \(zone)) or 2027-03-29T07:00:00Z")
+    return date
+}
+
+/// Runs `body` for every organisation of the data folder's database (the list commands).
+func forEachOrganisation(_ dataOption: DataOption, _ body: (SQLiteDatabase, SQLiteDirectoryStore, Organisation) throws -> Void) throws {
+    let database = try dataOption.openExistingDatabase()
+    defer { database.close() }
+    let directory = SQLiteDirectoryStore(database: database)
+    for organisation in try directory.organisations() { try body(database, directory, organisation) }
 }
 
 func describe(_ error: SchedulingError) -> ArgumentParser.ValidationError {
@@ -142,11 +145,8 @@ struct ProvidersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List providers.")
         @OptionGroup var dataOption: DataOption
         func run() throws {
-            let database = try dataOption.openExistingDatabase()
-            defer { database.close() }
-            let directory = SQLiteDirectoryStore(database: database)
-            let store = SQLiteSchedulingStore(database: database)
-            for organisation in try directory.organisations() {
+            try forEachOrganisation(dataOption) { database, directory, organisation in
+                let store = SQLiteSchedulingStore(database: database)
                 let users = Dictionary(try directory.users(organisationID: organisation.id).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                 for p in try store.providers(organisationID: organisation.id) {
                     let delegates = try store.delegations(providerID: p.id).compactMap { users[$0.schedulerUserID]?.extension }
@@ -192,11 +192,8 @@ struct PatientsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List patients.")
         @OptionGroup var dataOption: DataOption
         func run() throws {
-            let database = try dataOption.openExistingDatabase()
-            defer { database.close() }
-            let store = SQLiteSchedulingStore(database: database)
-            for organisation in try SQLiteDirectoryStore(database: database).organisations() {
-                for p in try store.patients(organisationID: organisation.id) {
+            try forEachOrganisation(dataOption) { database, _, organisation in
+                for p in try SQLiteSchedulingStore(database: database).patients(organisationID: organisation.id) {
                     print("patient \(p.id)  \(p.firstName) \(p.lastName)  \(p.mobile)  \(p.localeTag)  \(p.timeZoneIdentifier)  texts: \(p.smsConsent.granted ? "yes" : "no") (\(p.smsConsent.source))")
                 }
             }
@@ -224,8 +221,9 @@ struct VisitsCommand: ParsableCommand {
             let context = try CalendarContext(dataOption, as: who.actingExtension, domain: who.domain, config: who.config)
             defer { context.database.close() }
             let p = try context.provider(provider)
-            let kinds: [String: Appointment.Kind] = ["in-person": .inPerson, "phone": .phone, "video": .video, "blocked": .blocked]
-            guard let k = kinds[kind] else { throw ArgumentParser.ValidationError("--kind: '\(kind)' is not one of in-person, phone, video, blocked") }
+            guard let k = Appointment.Kind(name: kind) else {
+                throw ArgumentParser.ValidationError("--kind: '\(kind)' is not one of \(Appointment.Kind.names)")
+            }
             let startTime = try parseTime(start, zone: p.timeZoneIdentifier, option: "--start")
             let request = BookingRequest(
                 providerID: p.id, patientID: patient, start: startTime, end: startTime.addingTimeInterval(Double(minutes) * 60), kind: k,
@@ -275,11 +273,8 @@ struct VisitsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List visits, by start time.")
         @OptionGroup var dataOption: DataOption
         func run() throws {
-            let database = try dataOption.openExistingDatabase()
-            defer { database.close() }
-            let store = SQLiteSchedulingStore(database: database)
-            for organisation in try SQLiteDirectoryStore(database: database).organisations() {
-                for a in try store.appointments(organisationID: organisation.id, providerID: nil, from: nil, to: nil) { print(show(a)) }
+            try forEachOrganisation(dataOption) { database, _, organisation in
+                for a in try SQLiteSchedulingStore(database: database).appointments(organisationID: organisation.id, providerID: nil, from: nil, to: nil) { print(show(a)) }
             }
         }
     }
@@ -291,12 +286,9 @@ struct RemindersCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this visit's.", valueName: "ID")) var visit: Int64?
 
     func run() throws {
-        let database = try dataOption.openExistingDatabase()
-        defer { database.close() }
-        let outbox = SQLiteOutboxStore(database: database)
         let f = ISO8601DateFormatter()
-        for organisation in try SQLiteDirectoryStore(database: database).organisations() {
-            for m in try outbox.messages(organisationID: organisation.id, appointmentID: visit, patientID: nil, limit: 10_000).reversed() {
+        try forEachOrganisation(dataOption) { database, _, organisation in
+            for m in try SQLiteOutboxStore(database: database).messages(organisationID: organisation.id, appointmentID: visit, patientID: nil, limit: 10_000).reversed() {
                 print("\(f.string(from: m.sendAt))  \(m.state.rawValue)  \(m.purpose.rawValue)  visit \(m.appointmentID.map(String.init) ?? "-")  to \(m.to)  \(m.encoding.rawValue)×\(m.segments)  tries \(m.attempts)\(m.lastError.map { "  (\($0))" } ?? "")")
             }
         }
@@ -309,12 +301,9 @@ struct InboxCommand: ParsableCommand {
     @Flag(name: .long, help: "Every text, with what was done with it.") var all = false
 
     func run() throws {
-        let database = try dataOption.openExistingDatabase()
-        defer { database.close() }
-        let inbox = SQLiteInboxStore(database: database)
         let f = ISO8601DateFormatter()
-        for organisation in try SQLiteDirectoryStore(database: database).organisations() {
-            for m in try inbox.inbox(organisationID: organisation.id, onlyNeedingStaff: !all, limit: 1000) {
+        try forEachOrganisation(dataOption) { database, _, organisation in
+            for m in try SQLiteInboxStore(database: database).inbox(organisationID: organisation.id, onlyNeedingStaff: !all, limit: 1000) {
                 print("\(m.id)  \(f.string(from: m.receivedAt))  from \(m.from)  \"\(m.text)\"  → \(m.outcome)\(m.handledAt == nil ? "" : "  (handled)")")
             }
         }

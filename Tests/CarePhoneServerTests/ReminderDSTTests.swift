@@ -91,7 +91,7 @@ final class RecordingGateway: SMSGateway {
                            location: "Room 2"), by: owner, source: "test")
 
         let gateway = RecordingGateway(clock: clock)
-        let dispatcher = ReminderDispatcher(outbox: outbox, calendar: calendar, gateway: gateway, clock: { clock.read() })
+        let dispatcher = ReminderDispatcher(scheduler: scheduler, gateway: gateway, clock: { clock.read() })
         while clock.read() < start {
             try await dispatcher.runOnce()
             clock.set(clock.read().addingTimeInterval(300))

@@ -33,7 +33,7 @@ import Testing
 
         let gateway = RecordingGateway(clock: f.clock)
         let clock = f.clock
-        let dispatcher = ReminderDispatcher(outbox: f.outbox, calendar: f.calendar, gateway: gateway, clock: { clock.read() })
+        let dispatcher = ReminderDispatcher(scheduler: f.scheduler, gateway: gateway, clock: { clock.read() })
         f.clock.set(visit.start.addingTimeInterval(-60))
         try await dispatcher.runOnce()
         let sent = gateway.sent.withLock { $0.map(\.1.text) }

@@ -39,28 +39,18 @@ extension InteropTests {
             let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--config", scratch.path("carephone.json")])
             defer { server.stop() }
             try server.start()
-            func cli(_ arguments: [String]) throws -> String {
-                let result = try ChildProcess.run(try Binary.carephone(), arguments + ["--data", data], in: scratch)
-                guard result.status == 0 else { throw HarnessError("carephone \(arguments) failed: \(result.stderr)") }
-                return result.stdout
-            }
-            _ = try cli(["providers", "add", "--extension", "1002", "--time-zone", "Europe/Rome"])
-            _ = try cli([
+            let cli = CarePhoneCLI(data: data, scratch: scratch)
+            _ = try cli.run(["providers", "add", "--extension", "1002", "--time-zone", "Europe/Rome"])
+            _ = try cli.run([
                 "patients", "add", "--as", "1002", "--first-name", "Giulia", "--last-name", "Bianchi", "--mobile", "+393471234567",
                 "--locale", "it", "--time-zone", "Europe/Rome",
             ])
-            let token = try #require(try cli(["tokens", "create", "--user", "1002", "--label", "t"]).split(whereSeparator: \.isWhitespace)
-                .first { $0.hasPrefix("cpt_") }.map(String.init))
-            func http(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> (Int, [String: Any]) {
-                let text = try body.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) } ?? ""
-                let answer = try HTTPCall.send(port: server.httpPort, method: method, path: path, headers: ["Authorization: Bearer \(token)"], body: text)
-                return (answer.status, (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:])
-            }
+            let api = APIClient(port: server.httpPort, token: try cli.token(for: "1002"))
 
             // CarePhone → Radicale.
             let tomorrow = Date().addingTimeInterval(86_400)
             let day = String(ISO8601DateFormatter().string(from: tomorrow).prefix(10))
-            let (status, visit) = try http("POST", "/api/visits", ["provider_id": 1, "patient_id": 1, "start": "\(day)T10:00", "minutes": 30])
+            let (status, visit, _) = try api.call("POST", "/api/visits", ["provider_id": 1, "patient_id": 1, "start": "\(day)T10:00", "minutes": 30])
             #expect(status == 201, "\(visit)")
             let uid = try #require(visit["uid"] as? String)
             let client = radicale.client(calendar: "1002")
@@ -90,7 +80,7 @@ extension InteropTests {
                 """
             let dentistETag = try await client.create(href: "dentist.ics", ics: dentist)
             func dentistVisit() throws -> [String: Any]? {
-                (try http("GET", "/api/visits?provider_id=1").1["visits"] as? [[String: Any]])?.first { $0["title"] as? String == "Dentist" }
+                (try api.call("GET", "/api/visits?provider_id=1").1["visits"] as? [[String: Any]])?.first { $0["title"] as? String == "Dentist" }
             }
             #expect(try await Self.eventually(15) { try dentistVisit() != nil })
             #expect(try dentistVisit()?["kind"] as? String == "blocked")
@@ -101,33 +91,33 @@ extension InteropTests {
 
             // Both sides change the visit while the server is down: a conflict, nothing overwritten.
             #expect(server.stop())
-            _ = try cli(["visits", "move", String(try #require(visit["id"] as? Int)), "--as", "1002", "--start", "\(day)T11:00"])
+            _ = try cli.run(["visits", "move", String(try #require(visit["id"] as? Int)), "--as", "1002", "--start", "\(day)T11:00"])
             let current = try await client.get(href: try #require(listed.first).href)
             let edited = current.calendarData.replacingOccurrences(of: "SUMMARY:In-person appointment", with: "SUMMARY:Edited elsewhere")
             #expect(edited != current.calendarData)
             _ = try await client.put(href: current.href, ics: edited, ifMatch: current.etag)
             try server.start()
             let reported = try await Self.eventually(15) {
-                ((try http("GET", "/api/calendar/conflicts").1["conflicts"] as? [[String: Any]]) ?? []).contains { $0["uid"] as? String == uid }
+                ((try api.call("GET", "/api/calendar/conflicts").1["conflicts"] as? [[String: Any]]) ?? []).contains { $0["uid"] as? String == uid }
             }
             #expect(reported, "\(server.stderr.suffix(2000))")
             try? await Task.sleep(for: .seconds(2))
             #expect(try await client.get(href: current.href).calendarData.contains("SUMMARY:Edited elsewhere"))
-            let here = try http("GET", "/api/visits/\(try #require(visit["id"] as? Int))").1
+            let here = try api.call("GET", "/api/visits/\(try #require(visit["id"] as? Int))").1
             #expect((here["start"] as? String)?.contains("T11:00:00") == true, "\(here)")
             #expect(server.stderr.contains("CalDAV conflict"))
 
             // Settled in CarePhone's favour: the next sync puts our time over their edit.
-            let conflict = try #require((try http("GET", "/api/calendar/conflicts").1["conflicts"] as? [[String: Any]])?.first)
+            let conflict = try #require((try api.call("GET", "/api/calendar/conflicts").1["conflicts"] as? [[String: Any]])?.first)
             let conflictID = try #require(conflict["id"] as? Int)
-            #expect(try http("POST", "/api/calendar/conflicts/\(conflictID)/resolve", ["keep": "nobody"]).0 == 400)
-            #expect(try http("POST", "/api/calendar/conflicts/\(conflictID)/resolve", ["keep": "carephone"]).0 == 200)
+            #expect(try api.call("POST", "/api/calendar/conflicts/\(conflictID)/resolve", ["keep": "nobody"]).0 == 400)
+            #expect(try api.call("POST", "/api/calendar/conflicts/\(conflictID)/resolve", ["keep": "carephone"]).0 == 200)
             let settled = await Self.eventually(15) {
                 let data = (try? await client.get(href: current.href).calendarData) ?? ""
                 return data.contains("T110000") && data.contains("SUMMARY:In-person appointment")
             }
             #expect(settled)
-            #expect((try http("GET", "/api/calendar/conflicts").1["conflicts"] as? [Any])?.isEmpty == true)
+            #expect((try api.call("GET", "/api/calendar/conflicts").1["conflicts"] as? [Any])?.isEmpty == true)
         }
     }
 }

@@ -13,23 +13,14 @@ extension InteropTests {
             let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo"])
             defer { server.stop() }
             try server.start()
-            func cli(_ arguments: [String]) throws -> String {
-                let result = try ChildProcess.run(try Binary.carephone(), arguments + ["--data", data], in: scratch)
-                guard result.status == 0 else { throw HarnessError("carephone \(arguments) failed: \(result.stderr)") }
-                return result.stdout
-            }
-            func token(_ ext: String) throws -> String {
-                try #require(try cli(["tokens", "create", "--user", ext, "--label", "t"]).split(whereSeparator: \.isWhitespace)
-                    .first { $0.hasPrefix("cpt_") }.map(String.init))
-            }
-            _ = try cli(["providers", "add", "--extension", "1002", "--time-zone", "Europe/Rome"])
-            _ = try cli(["providers", "delegate", "--provider", "1002", "--to", "1001"])
-            let reception = try token("1001")
-            let nurse = try token("1003")
-            let doctor = try token("1002")
-            func http(_ method: String, _ path: String, _ body: String = "", token: String) throws -> (Int, [String: Any], String) {
-                let answer = try HTTPCall.send(port: server.httpPort, method: method, path: path, headers: ["Authorization: Bearer \(token)"], body: body)
-                return (answer.status, (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:], answer.body)
+            let cli = CarePhoneCLI(data: data, scratch: scratch)
+            _ = try cli.run(["providers", "add", "--extension", "1002", "--time-zone", "Europe/Rome"])
+            _ = try cli.run(["providers", "delegate", "--provider", "1002", "--to", "1001"])
+            let reception = try cli.token(for: "1001")
+            let nurse = try cli.token(for: "1003")
+            let doctor = try cli.token(for: "1002")
+            func http(_ method: String, _ path: String, _ body: String? = nil, token: String) throws -> (status: Int, json: [String: Any], text: String) {
+                try APIClient(port: server.httpPort, token: token).call(method, path, body)
             }
 
             // Bad input names the field and stores nothing.
@@ -69,8 +60,8 @@ extension InteropTests {
             // The clinic's own settings: members may read, only owners and admins change them.
             #expect(try http("PUT", "/api/clinic/settings", #"{"reminder_offsets":"24h"}"#, token: reception).0 == 403)
             let csv = try scratch.write("admin.csv", "extension,display_name,sip_password,email,role\n1009,Clinic Manager,long-password-1009,manager@clinic.test,admin\n")
-            _ = try cli(["users", "import", csv])
-            let manager = try token("1009")
+            _ = try cli.run(["users", "import", csv])
+            let manager = try cli.token(for: "1009")
             let badOffsets = try http("PUT", "/api/clinic/settings", #"{"reminder_offsets":"tomorrow"}"#, token: manager)
             #expect(badOffsets.0 == 400 && badOffsets.1["field"] as? String == "reminder_offsets", "\(badOffsets.2)")
             let badPhone = try http("PUT", "/api/clinic/settings", #"{"clinic_phone":"06 1234"}"#, token: manager)

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 
 #if canImport(Glibc)
     import Glibc
@@ -26,16 +27,7 @@ final class LoopbackHTTPListener: @unchecked Sendable {
         /// The body as form parameters.
         var form: [String: String] { Self.formDecode(String(decoding: body, as: UTF8.self)) }
 
-        static func formDecode(_ text: String) -> [String: String] {
-            var result: [String: String] = [:]
-            for pair in text.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map {
-                    $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-                }
-                result[parts[0]] = parts.count > 1 ? parts[1] : ""
-            }
-            return result
-        }
+        static func formDecode(_ text: String) -> [String: String] { FormURLEncoding.decode(text) }
     }
 
     struct Response: Sendable {

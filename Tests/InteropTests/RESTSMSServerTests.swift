@@ -25,12 +25,8 @@ extension InteropTests {
             let server = try ServerProcess(scratch: scratch, dataDirectory: data, arguments: ["--demo", "--config", scratch.path("carephone.json")])
             defer { server.stop() }
             try server.start()
-            func cli(_ arguments: [String]) throws -> String {
-                let result = try ChildProcess.run(try Binary.carephone(), arguments + ["--data", data], in: scratch)
-                guard result.status == 0 else { throw HarnessError("carephone \(arguments) failed: \(result.stderr)") }
-                return result.stdout
-            }
-            _ = try cli([
+            let cli = CarePhoneCLI(data: data, scratch: scratch)
+            _ = try cli.run([
                 "patients", "add", "--as", "1001", "--first-name", "Wei", "--last-name", "Lin", "--mobile", "+886912345678",
                 "--locale", "zh-TW", "--time-zone", "Asia/Taipei", "--sms-consent", "intake form",
             ])
@@ -50,10 +46,8 @@ extension InteropTests {
 
             let path = "\(callback.path)?\(callback.percentEncodedQuery ?? "")"
             #expect(try post(path, "MessageSid=SM1&MessageStatus=delivered") == 204)
-            let token = try #require(try cli(["tokens", "create", "--user", "1001", "--label", "t"]).split(whereSeparator: \.isWhitespace)
-                .first { $0.hasPrefix("cpt_") }.map(String.init))
-            let listed = try HTTPCall.send(port: server.httpPort, method: "GET", path: "/api/reminders", headers: ["Authorization: Bearer \(token)"])
-            let reminders = (try JSONSerialization.jsonObject(with: Data(listed.body.utf8)) as? [String: Any])?["reminders"] as? [[String: Any]] ?? []
+            let api = APIClient(port: server.httpPort, token: try cli.token(for: "1001"))
+            let reminders = try api.call("GET", "/api/reminders").json["reminders"] as? [[String: Any]] ?? []
             let help = try #require(reminders.first { $0["id"] as? String == id })
             #expect(help["state"] as? String == "delivered" && help["purpose"] as? String == "help" && help["encoding"] as? String == "ucs2")
             #expect(help["gateway"] as? String == "rest")

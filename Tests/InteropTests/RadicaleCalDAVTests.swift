@@ -23,7 +23,7 @@ import Testing
     }
 
     static func ics(_ appointment: Appointment) -> String {
-        ICalendarWriter(uidDomain: "clinic.example.org").document(for: [appointment], stamp: stamp)
+        ICalendarWriter().document(for: [appointment], stamp: stamp)
     }
 
     @Test func makeCalendarIsIdempotentAndReportsState() async throws {

@@ -280,6 +280,61 @@ extension InteropTests {
             #expect(row.outcome == "answered" && row.inbound_trunk == "carrier", "\(row)")
         }
 
+        /// The dialplan's calendar conditions through the running server: a patient calling from
+        /// the number on file (0211234567, on file as +390211234567) 10 minutes before their visit
+        /// reaches the provider directly; while the provider is in blocked time, `in-appointment`
+        /// turns the call away busy.
+        @Test func calendarConditionsRouteCallsFromTheTrunk() throws {
+            let plan = """
+                context internal {
+                  match ZXXX { ring ${exten} for 20s }
+                }
+                context from-trunk {
+                  match +390612345600 {
+                    when visit-within 15 { ring ${visit_provider} for 20s }
+                    ring 1003 for 20s
+                  }
+                  match +390612345601 {
+                    when in-appointment 1002 { hangup busy }
+                    ring 1002 for 20s
+                  }
+                }
+
+                """
+            let config = """
+                {"trunks": [{"name": "carrier", "host": "127.0.0.2", "inbound_sources": ["127.0.0.2"], "inbound_context": "from-trunk"}]}
+                """
+            let setup = try Setup("sipp-calendar-routing", dialplan: plan, config: config)
+            defer { setup.close() }
+            let cli = CarePhoneCLI(data: setup.data, scratch: setup.scratch)
+            try cli.run(["providers", "add", "--extension", "1002", "--time-zone", "Europe/Rome"])
+            try cli.run([
+                "patients", "add", "--as", "1002", "--first-name", "Paolo", "--last-name", "Neri", "--mobile", "+390211234567",
+                "--time-zone", "Europe/Rome",
+            ])
+            let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(600))
+            try cli.run(["visits", "book", "--as", "1002", "--provider", "1002", "--patient", "1", "--start", soon, "--minutes", "30"])
+
+            let device = try setup.device("uas_answer.xml", name: "1002")
+            defer { device.stop() }
+            let patient = try SIPpCall("trunk_inbound_uac.xml", scratch: setup.scratch, name: "patient-in", server: setup.server, bind: "127.0.0.2", extra: ["-s", "+390612345600"])
+            try patient.start()
+            defer { patient.stop() }
+            #expect(patient.succeeded(), "patient: \(patient.diagnostics)")
+            #expect(device.succeeded(), "the provider's phone: \(device.diagnostics)")
+            let first = try #require(try setup.calls { !$0.isEmpty }.first)
+            #expect(first.outcome == "answered" && first.callee == "1002" && first.caller == "0211234567", "\(first)")
+
+            let now = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
+            try cli.run(["visits", "book", "--as", "1002", "--provider", "1002", "--start", now, "--minutes", "5", "--kind", "blocked"])
+            let busy = try SIPpCall("trunk_inbound_uac.xml", scratch: setup.scratch, name: "caller-busy", server: setup.server, bind: "127.0.0.2", extra: ["-s", "+390612345601"])
+            try busy.start()
+            defer { busy.stop() }
+            _ = busy.succeeded()
+            let rows = try setup.calls { $0.count >= 2 }
+            #expect(rows.contains { $0.dialed == "+390612345601" && $0.outcome == "busy" && $0.failure_code == 486 }, "\(rows)")
+        }
+
         @Test func callInFromTrunkToDID() throws {
             let config = """
                 {"trunks": [{"name": "carrier", "host": "127.0.0.2", "inbound_sources": ["127.0.0.2"], "inbound_context": "from-trunk"}]}

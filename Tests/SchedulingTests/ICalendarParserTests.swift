@@ -17,7 +17,7 @@ import Testing
         // Escapes, a long folded line and multi-octet characters all survive.
         appointment.location =
             "Studio 2, piano 1; chiedere al banco \\ reception – 診所 " + String(repeating: "è", count: 60)
-        let writer = ICalendarWriter(uidDomain: "clinic.example.org", includePatientNames: true)
+        let writer = ICalendarWriter(includePatientNames: true)
         let text = writer.document(
             for: [appointment], patients: [7: samplePatient()], stamp: Date(timeIntervalSince1970: 1_800_000_500))
         let events = try ICalendarParser().events(in: text)
@@ -44,7 +44,7 @@ import Testing
             appointment.bookedTimeZoneIdentifier = index == 0 ? "Not/AZone" : "America/New_York"
             appointments.append(appointment)
         }
-        let text = ICalendarWriter(uidDomain: "c.example").document(
+        let text = ICalendarWriter().document(
             for: appointments, stamp: Date(timeIntervalSince1970: 0))
         let events = try ICalendarParser().events(in: text)
         #expect(events.map(\.start) == appointments.map(\.start))

@@ -52,7 +52,7 @@ import Testing
         var newYork = sampleAppointment()
         newYork.id = 44
         newYork.bookedTimeZoneIdentifier = "America/New_York"
-        let text = ICalendarWriter(uidDomain: "clinic.example.org")
+        let text = ICalendarWriter()
             .document(for: [sampleAppointment(), newYork, sampleAppointment()], stamp: Date(timeIntervalSince1970: 0))
         let lines = text.components(separatedBy: "\r\n")
         #expect(lines.filter { $0.hasPrefix("TZID:") } == ["TZID:America/New_York", "TZID:Europe/Rome"])

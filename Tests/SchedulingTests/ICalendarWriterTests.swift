@@ -5,7 +5,7 @@ import Testing
 
 /// VCALENDAR export: structure, CRLF, time zones, status mapping and patient privacy.
 @Suite struct ICalendarWriterTests {
-    let writer = ICalendarWriter(uidDomain: "clinic.example.org")
+    let writer = ICalendarWriter()
     let stamp = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
 
     @Test func writesOneEventPerAppointmentWithCRLF() {
@@ -43,7 +43,7 @@ import Testing
 
     @Test func patientNamesAppearWhenAllowed() {
         let patient = samplePatient()
-        let named = ICalendarWriter(uidDomain: "clinic.example.org", includePatientNames: true)
+        let named = ICalendarWriter(includePatientNames: true)
         let text = named.document(for: [sampleAppointment()], patients: [patient.id: patient], stamp: stamp)
         #expect(text.contains("SUMMARY:In-person appointment: Giulia Bianchi\r\n"))
     }

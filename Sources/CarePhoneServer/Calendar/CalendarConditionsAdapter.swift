@@ -1,5 +1,6 @@
 import Dialplan
 import Foundation
+import Messaging
 import Scheduling
 import Storage
 
@@ -36,8 +37,8 @@ struct CalendarConditionsAdapter: CalendarConditions {
         let digits = caller.filter(\.isNumber)
         guard digits.count >= 6 else { return nil }
         let scope = Set(organisations(organisationID))
-        let international = "+" + (caller.hasPrefix("00") ? String(digits.dropFirst(2)) : digits)
-        var candidates = ((try? calendar.patients(mobile: international)) ?? []).filter { scope.contains($0.organisationID) }
+        // The same reading of a number as for patients' texts (`+39…`, `0039…`).
+        var candidates = ((try? calendar.patients(mobile: ReplyHandler.normalisedNumber(caller))) ?? []).filter { scope.contains($0.organisationID) }
         if candidates.isEmpty, digits.count >= 9 {
             // A national number without the country code: match the last nine digits.
             let tail = String(digits.suffix(9))

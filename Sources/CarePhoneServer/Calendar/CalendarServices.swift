@@ -62,9 +62,7 @@ public final class CalendarServices: Sendable {
                 let all = (try? directory.organisations()) ?? []
                 return all.count == 1 ? all[0].id : nil
             })
-        self.sync = CalDAVSync(
-            calendar: calendar, state: caldavState, scheduling: scheduling,
-            writer: ICalendarWriter(uidDomain: "carephone", includePatientNames: settings.patientNamesInFeeds))
+        self.sync = CalDAVSync(calendar: calendar, state: caldavState, scheduling: scheduling)
         let secret = callbackSecret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? callbackSecret
         let gateway: (any SMSGateway)? =
             switch settings.gateway {
@@ -91,7 +89,7 @@ public final class CalendarServices: Sendable {
         let crashAt = ProcessInfo.processInfo.environment["CAREPHONE_CRASH_AT"]
         self.dispatcher = gateway.map {
             ReminderDispatcher(
-                outbox: outbox, calendar: calendar, gateway: $0, options: options, log: { logger.info("\($0)") }, scheduler: reminders,
+                scheduler: reminders, gateway: $0, options: options, log: { logger.info("\($0)") },
                 reached: { stage, _ in
                     if (stage == .claimed && crashAt == "claimed") || (stage == .handedOver && crashAt == "handed-over") {
                         kill(getpid(), SIGKILL)

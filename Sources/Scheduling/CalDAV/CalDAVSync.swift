@@ -31,7 +31,7 @@ public struct CalDAVSync: Sendable {
 
     public init(
         calendar: any SchedulingStore, state: any CalDAVSyncStore, scheduling: SchedulingService,
-        writer: ICalendarWriter = ICalendarWriter(uidDomain: "carephone"), clock: @escaping @Sendable () -> Date = { Date() }
+        writer: ICalendarWriter = ICalendarWriter(), clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.calendar = calendar
         self.state = state
